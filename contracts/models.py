@@ -1,0 +1,116 @@
+"""Pydantic models of the business-settings API contract (CONTRACT.md, v1).
+
+Written from the contract text, never imported from a backend. Responses are
+validated strictly (no type coercion, no unknown fields) so that a backend that
+answers `"id": "7"` or leaks an extra column breaks the contract visibly.
+Lengths are counted in Unicode code points, which is what `len(str)` counts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+NO_NUL = r"^[^\x00]*$"
+
+# RFC 3339 date-time: full date, "T" (or "t"/" " per RFC 3339 section 5.6 note), time, offset.
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def _rfc3339(value: str) -> str:
+    if not _RFC3339.match(value):
+        raise ValueError("not an RFC 3339 date-time with a time-zone offset")
+    datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))  # real calendar date
+    return value
+
+
+def Text(min_length: int, max_length: int) -> type[str]:  # noqa: N802 - reads as a type
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL),
+    ]
+
+
+Name = Text(1, 200)
+Industry = Text(0, 200)
+Services = Text(0, 500)
+Hours = Text(0, 200)
+Description = Text(0, 5000)
+Question = Text(1, 500)
+Answer = Text(1, 2000)
+Rfc3339 = Annotated[str, AfterValidator(_rfc3339), Field(json_schema_extra={"format": "date-time"})]
+
+AuditStatus = Literal["none", "pending", "passed", "failed"]
+SaveStatus = Literal["success", "audit_pending"]
+
+LIMITS = {
+    "name": 200,
+    "industry": 200,
+    "common_services": 500,
+    "business_hours": 200,
+    "description": 5000,
+    "question": 500,
+    "answer": 2000,
+    "faqs": 50,
+}
+WRITABLE_FIELDS = ("name", "industry", "common_services", "business_hours", "description", "faqs")
+NULLABLE_FIELDS = ("industry", "common_services", "business_hours", "description", "faqs")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LoginRequest(_Strict):
+    email: Text(1, 320)
+    password: Text(1, 128)
+
+
+class Token(_Strict):
+    access_token: Annotated[str, StringConstraints(min_length=1)]
+    token_type: Literal["bearer"]
+
+
+class Faq(_Strict):
+    question: Question
+    answer: Answer
+
+
+class Business(_Strict):
+    id: int
+    name: Name
+    industry: Industry | None
+    common_services: Services | None
+    business_hours: Hours | None
+    description: Description | None
+    faqs: Annotated[list[Faq], Field(max_length=50)]
+    audit_status: AuditStatus
+    updated_at: Rfc3339
+
+
+class BusinessUpdate(_Strict):
+    """The writable fields, each optional; only those present change."""
+
+    name: Name = None  # type: ignore[assignment]  # present-but-null is rejected below
+    industry: Industry | None = None
+    common_services: Services | None = None
+    business_hours: Hours | None = None
+    description: Description | None = None
+    faqs: Annotated[list[Faq], Field(max_length=50)] | None = None
+
+
+class SaveResult(_Strict):
+    status: SaveStatus
+    business: Business
+
+
+class ErrorBody(BaseModel):
+    """FastAPI's error shape: `detail` is a string or a list of error objects."""
+
+    model_config = ConfigDict(extra="allow")
+    detail: str | list | dict

@@ -1,0 +1,161 @@
+"""The suite's HTTP client for the business-settings API.
+
+One thin layer over httpx used by the Gherkin steps, the contract checks and the
+post-deploy command alike. It knows the three operations of the contract, keeps
+every secret it touches registered for redaction, records each exchange for
+reports, and survives the server dropping a keep-alive connection after a 500
+(uvicorn closes it; the next request on it fails with a ReadError).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import httpx
+
+from settings_qa.redaction import redact, redact_data, redact_headers, register_secret
+
+LOGIN_PATH = "/api/auth/login"
+BUSINESS_PATH = "/api/business/me"
+_UNSET: Any = object()
+# Errors that mean "the connection died under us", not "the server is unreachable".
+_DROPPED = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
+@dataclass
+class Exchange:
+    """One request and its response, already redacted, for logs and report attachments."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int | None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
+    elapsed_ms: float = 0.0
+    error: str | None = None
+
+    def render(self) -> str:
+        lines = [f"{self.method} {self.url}"]
+        lines += [f"{k}: {v}" for k, v in self.request_headers.items()]
+        if self.request_body:
+            lines += ["", self.request_body]
+        lines += ["", "---", ""]
+        if self.error:
+            lines.append(f"(no response: {self.error})")
+        else:
+            lines.append(f"HTTP {self.status}  ({self.elapsed_ms:.0f} ms)")
+            lines += [f"{k}: {v}" for k, v in self.response_headers.items()]
+            lines += ["", self.response_body]
+        return "\n".join(lines)
+
+
+def _pretty(raw: bytes | str, content_type: str = "application/json") -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    if "json" in content_type:
+        try:
+            return json.dumps(redact_data(json.loads(text)), ensure_ascii=False, indent=2)
+        except ValueError:
+            pass
+    return redact(text)
+
+
+class ApiClient:
+    """The contract's operations over any httpx transport (in-process ASGI or network)."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        on_exchange: Callable[[Exchange], None] | None = None,
+    ) -> None:
+        self.http = http
+        self.on_exchange = on_exchange
+        self.last_exchange: Exchange | None = None
+
+    @property
+    def base_url(self) -> str:
+        return str(self.http.base_url)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json_body: Any = _UNSET,
+        content: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request; retry once if the connection was dropped by the server.
+
+        All three operations are safe to repeat (login has no side effect, GET and
+        PUT are idempotent), so a single retry on a fresh connection is sound.
+        """
+        merged = {"Accept": "application/json", **(headers or {})}
+        if token is not None:
+            register_secret(token)
+            merged["Authorization"] = f"Bearer {token}"
+        kwargs: dict[str, Any] = {"headers": merged}
+        if json_body is not _UNSET:
+            kwargs["content"] = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            merged.setdefault("Content-Type", "application/json")
+        elif content is not None:
+            kwargs["content"] = content
+        started = time.perf_counter()
+        try:
+            try:
+                response = self.http.request(method, path, **kwargs)
+            except _DROPPED:
+                response = self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            self._record(method, path, kwargs, None, started, error=type(exc).__name__)
+            raise
+        self._record(method, path, kwargs, response, started)
+        return response
+
+    def login(self, email: str, password: str, **extra: Any) -> httpx.Response:
+        register_secret(password)
+        response = self.request("POST", LOGIN_PATH, json_body={"email": email, "password": password, **extra})
+        if response.status_code == 200:
+            try:
+                register_secret(response.json().get("access_token"))
+            except (ValueError, AttributeError):
+                pass
+        return response
+
+    def get_business(self, token: str | None, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", BUSINESS_PATH, token=token, **kwargs)
+
+    def put_business(self, token: str | None, body: Any = _UNSET, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", BUSINESS_PATH, token=token, json_body=body, **kwargs)
+
+    def _record(self, method, path, kwargs, response, started, error=None) -> None:
+        body = kwargs.get("content") or b""
+        exchange = Exchange(
+            method=method,
+            url=redact(str(self.http.base_url.join(path))),
+            request_headers=redact_headers(kwargs["headers"]),
+            request_body=_pretty(body) if body else "",
+            status=response.status_code if response is not None else None,
+            error=error,
+        )
+        if response is not None:
+            exchange.response_headers = redact_headers(response.headers)
+            exchange.response_body = _pretty(response.content, response.headers.get("content-type", ""))
+            exchange.elapsed_ms = (time.perf_counter() - started) * 1000
+        self.last_exchange = exchange
+        if self.on_exchange is not None:
+            self.on_exchange(exchange)
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """The decoded body, or None when the body is not JSON (an HTML 502 page, say)."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
