@@ -1,0 +1,1 @@
+"""AI receptionist reference backend: business settings API (see backend/README.md)."""

@@ -1,0 +1,5 @@
+import sys
+
+from ai_receptionist.cli import main
+
+sys.exit(main())
