@@ -1,0 +1,205 @@
+"""The report's four phases, run in order against one deployment.
+
+1 authentication, 2 fetch current settings, 3 update settings, 4 verify persistence;
+then whatever was written is put back (see `restore`). Each phase fails with its own
+exit code, a response that breaks the contract with 5, and a first request that gets no
+answer at all with 69.
+
+Why a marker: a field whose stored value already equals the value to write would make
+phase 3 a no-op that proves nothing (and when it is the description, the save would skip
+the audit path the incident broke). Such fields first get a value unique to this run,
+read back before the real values are written, so every checked field really changes.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+from contracts.models import Business, SaveResult, Token
+from settings_qa.client import ApiClient
+from settings_qa.e2e.describe import backend_error, short_value
+from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResult, RunResult
+from settings_qa.e2e.restore import restore
+from settings_qa.e2e.values import marker_values
+from settings_qa.e2e.wire import call, check_jwt_claims, parse
+
+GATEWAY_STATUSES = (502, 503, 504)
+
+
+class SettingsCheck:
+    def __init__(
+        self,
+        client: ApiClient,
+        *,
+        email: str,
+        password: str,
+        target: dict[str, str],
+        result: RunResult,
+        timeout: float,
+    ) -> None:
+        self.client = client
+        self.email = email
+        self.password = password
+        self.target = target
+        self.result = result
+        self.timeout = timeout
+        self.written: set[str] = set()  # fields any PUT was sent for, answered or not
+
+    def run(self) -> RunResult:
+        started = time.perf_counter()
+        token = original = current = None
+        try:
+            token = self.authenticate()
+            original = self.fetch(token)
+            self.update(token, original)
+            current = self.verify(token)
+        except CheckFailed as failure:
+            self.result.code, self.result.reason = failure.code, failure.reason
+        except KeyboardInterrupt:
+            self.result.code, self.result.reason = ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"
+        if self.written and token is not None and original is not None:
+            self._restore(token, original, current)
+        self.result.duration_ms = (time.perf_counter() - started) * 1000
+        return self.result
+
+    # -- the four phases -------------------------------------------------------------
+
+    def authenticate(self) -> str:
+        with self._phase(1, "AUTHENTICATION") as phase:
+            response = call(
+                ExitCode.UNAVAILABLE, f"cannot reach {self.result.url}", self.timeout,
+                self.client.login, self.email, self.password,
+            )
+            phase.http_status = response.status_code
+            if response.status_code in GATEWAY_STATUSES:
+                raise CheckFailed(ExitCode.UNAVAILABLE, f"target unavailable: {backend_error(response)}")
+            if response.status_code == 401:
+                raise CheckFailed(
+                    ExitCode.AUTH_FAILED,
+                    f"login rejected: {backend_error(response)} (check QA_EMAIL/QA_PASSWORD)",
+                )
+            if response.status_code != 200:
+                raise CheckFailed(ExitCode.AUTH_FAILED, f"login failed: {backend_error(response)}")
+            token = parse(response, Token, "login response").access_token
+            check_jwt_claims(token)
+            phase.notes.append("JWT received (sub and exp claims present)")
+            return token
+
+    def fetch(self, token: str) -> Business:
+        with self._phase(2, "FETCH CURRENT SETTINGS") as phase:
+            business = self._get(token, phase, ExitCode.FETCH_FAILED)
+            phase.notes.append(f"business id {business.id}: {short_value(business.name)}")
+            return business
+
+    def update(self, token: str, original: Business) -> None:
+        with self._phase(3, "UPDATE SETTINGS") as phase:
+            current = original
+            unchanged = [name for name, value in self.target.items() if getattr(original, name) == value]
+            if unchanged:
+                self.result.marker_fields = unchanged
+                phase.notes.append(f"already held the values to write: {', '.join(unchanged)}")
+                current = self._marker_round_trip(token, phase, current, marker_values(unchanged))
+            saved = self._put(token, phase, current, self.target)
+            phase.notes.append(f"HTTP {phase.http_status}, status {saved.status}")
+
+    def verify(self, token: str) -> Business:
+        with self._phase(4, "VERIFY PERSISTENCE") as phase:
+            business = self._get(token, phase, ExitCode.PERSISTENCE_FAILED)
+            phase.fields = compare(business, self.target)
+            if phase.failed_fields:
+                raise CheckFailed(
+                    ExitCode.PERSISTENCE_FAILED,
+                    f"{len(phase.failed_fields)} field(s) did not persist: {', '.join(phase.failed_fields)}",
+                )
+            return business
+
+    # -- steps -----------------------------------------------------------------------
+
+    def _marker_round_trip(
+        self, token: str, phase: PhaseResult, current: Business, markers: dict[str, str]
+    ) -> Business:
+        self._put(token, phase, current, markers)
+        stored = self._get(token, phase, ExitCode.PERSISTENCE_FAILED)
+        checks = compare(stored, markers)
+        if any(not check.ok for check in checks):
+            phase.fields = checks
+            failed = ", ".join(check.field for check in checks if not check.ok)
+            raise CheckFailed(ExitCode.PERSISTENCE_FAILED, f"run marker was saved but not read back: {failed}")
+        phase.notes.append(f"run marker written and read back: {', '.join(markers)}")
+        return stored
+
+    def _put(self, token: str, phase: PhaseResult, before: Business, body: dict[str, str]) -> SaveResult:
+        self.written.update(body)
+        response = call(
+            ExitCode.SAVE_FAILED, "PUT /api/business/me", self.timeout,
+            self.client.put_business, token, body,
+        )
+        phase.http_status = response.status_code
+        if response.status_code != 200:
+            raise CheckFailed(ExitCode.SAVE_FAILED, f"save failed: {backend_error(response)}")
+        saved = parse(response, SaveResult, "save response")
+        echoed = [check.field for check in compare(saved.business, body) if not check.ok]
+        if echoed:
+            raise CheckFailed(
+                ExitCode.SAVE_FAILED, f"save answered 200 but its business differs in: {', '.join(echoed)}"
+            )
+        check_audit_status(saved, description_changed=body.get("description", before.description) != before.description)
+        return saved
+
+    def _get(self, token: str, phase: PhaseResult, code: ExitCode) -> Business:
+        response = call(code, "GET /api/business/me", self.timeout, self.client.get_business, token)
+        phase.http_status = response.status_code
+        if response.status_code != 200:
+            raise CheckFailed(code, f"fetch failed: {backend_error(response)}")
+        return parse(response, Business, "business")
+
+    def _restore(self, token: str, original: Business, current: Business | None) -> None:
+        self.result.restore_needed = True
+        self.result.original_values = {name: getattr(original, name) for name in sorted(self.written)}
+        try:
+            self.result.restore = restore(
+                self.client, token, original, sorted(self.written), current, timeout=self.timeout
+            )
+        except KeyboardInterrupt:
+            self.result.restore = PhaseResult(None, "RESTORE ORIGINAL SETTINGS", error="interrupted (Ctrl-C)")
+        if not self.result.restore.passed and self.result.code == ExitCode.SUCCESS:
+            self.result.code = ExitCode.PERSISTENCE_FAILED
+            self.result.reason = f"restore failed: {self.result.restore.error}"
+
+    @contextmanager
+    def _phase(self, number: int, title: str) -> Iterator[PhaseResult]:
+        phase = PhaseResult(number, title)
+        self.result.phases.append(phase)
+        started = time.perf_counter()
+        try:
+            yield phase
+            phase.passed = True
+        except CheckFailed as failure:
+            phase.error = failure.reason
+            raise
+        finally:
+            phase.duration_ms = (time.perf_counter() - started) * 1000
+
+
+def compare(business: Business, expected: dict[str, object]) -> list[FieldCheck]:
+    return [FieldCheck(name, value, getattr(business, name)) for name, value in expected.items()]
+
+
+def check_audit_status(saved: SaveResult, *, description_changed: bool) -> None:
+    """The contract: "audit_pending" exactly when the description (or FAQs) changed,
+    and then the business reads audit_status "pending" - the incident's code path."""
+    if description_changed and saved.status != "audit_pending":
+        raise CheckFailed(
+            ExitCode.INVALID_DATA, f"save response: status {saved.status!r} although the description changed"
+        )
+    if not description_changed and saved.status != "success":
+        raise CheckFailed(
+            ExitCode.INVALID_DATA, f"save response: status {saved.status!r} although the description did not change"
+        )
+    if description_changed and saved.business.audit_status != "pending":
+        raise CheckFailed(
+            ExitCode.INVALID_DATA,
+            f"save response: audit_pending but business.audit_status is {saved.business.audit_status!r}",
+        )

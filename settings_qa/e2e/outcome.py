@@ -1,0 +1,98 @@
+"""What one run of the post-deploy check found: exit codes, phase results, field checks.
+
+Plain data, filled in by `check` and `restore`, printed by `render`. Nothing here
+talks to the network or prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class ExitCode(IntEnum):
+    """The report's codes (0-5) plus two from sysexits.h and two for the unexpected."""
+
+    SUCCESS = 0
+    AUTH_FAILED = 1
+    FETCH_FAILED = 2
+    SAVE_FAILED = 3
+    PERSISTENCE_FAILED = 4
+    INVALID_DATA = 5
+    USAGE = 64  # EX_USAGE: bad option, malformed --url, missing QA_EMAIL/QA_PASSWORD
+    UNAVAILABLE = 69  # EX_UNAVAILABLE: the target cannot be reached at all
+    INTERNAL = 70  # EX_SOFTWARE: a bug in this command (one line, no traceback)
+    INTERRUPTED = 130  # Ctrl-C (after restoring what was changed)
+
+    @property
+    def meaning(self) -> str:
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.SUCCESS: "Success",
+    ExitCode.AUTH_FAILED: "Auth failed",
+    ExitCode.FETCH_FAILED: "Fetch failed",
+    ExitCode.SAVE_FAILED: "Save failed",
+    ExitCode.PERSISTENCE_FAILED: "Persistence failed",
+    ExitCode.INVALID_DATA: "Invalid data",
+    ExitCode.USAGE: "Usage error",
+    ExitCode.UNAVAILABLE: "Target unreachable",
+    ExitCode.INTERNAL: "Internal error",
+    ExitCode.INTERRUPTED: "Interrupted",
+}
+
+
+class CheckFailed(Exception):
+    """Stops the phases: `code` is the exit code, `reason` the one-line explanation."""
+
+    def __init__(self, code: ExitCode, reason: str, details: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.details = details or []
+
+
+@dataclass
+class FieldCheck:
+    """One field read back and compared with what was written."""
+
+    field: str
+    expected: Any
+    actual: Any
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+@dataclass
+class PhaseResult:
+    number: int | None  # None for the restore step, which is not one of the report's phases
+    title: str
+    passed: bool = False
+    duration_ms: float = 0.0
+    http_status: int | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    fields: list[FieldCheck] = field(default_factory=list)
+
+    @property
+    def failed_fields(self) -> list[str]:
+        return [check.field for check in self.fields if not check.ok]
+
+
+@dataclass
+class RunResult:
+    url: str
+    values_source: str  # "report" or "random"
+    seed: int | None = None
+    phases: list[PhaseResult] = field(default_factory=list)
+    restore: PhaseResult | None = None
+    restore_needed: bool = False
+    code: ExitCode = ExitCode.SUCCESS
+    reason: str | None = None
+    duration_ms: float = 0.0
+    marker_fields: list[str] = field(default_factory=list)
+    original_values: dict[str, Any] = field(default_factory=dict)  # of the fields written

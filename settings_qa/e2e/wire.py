@@ -1,0 +1,65 @@
+"""Calls through the shared ApiClient that turn transport trouble and contract breaks into
+`CheckFailed` with the right exit code and one redacted line."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Callable, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from settings_qa.client import json_or_none
+from settings_qa.e2e.describe import contract_errors, one_line, transport_error
+from settings_qa.e2e.outcome import CheckFailed, ExitCode
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def call(
+    code: ExitCode, what: str, timeout: float, send: Callable[..., httpx.Response], *args: Any
+) -> httpx.Response:
+    """`send(*args)`; no response at all fails with `code` and the reason in words."""
+    try:
+        return send(*args)
+    except httpx.HTTPError as exc:
+        raise CheckFailed(code, f"{what}: {transport_error(exc, timeout)}") from None
+
+
+def parse(response: httpx.Response, model: type[Model], what: str) -> Model:
+    """The body as a contract model; a body that is not JSON or breaks the contract gives 5."""
+    body = json_or_none(response)
+    if body is None:
+        content_type = response.headers.get("content-type", "no content-type")
+        start = one_line(response.text, 60) or "(empty body)"
+        raise CheckFailed(
+            ExitCode.INVALID_DATA,
+            f"{what}: HTTP {response.status_code} but the body is not JSON ({content_type}): {start}",
+        )
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise CheckFailed(
+            ExitCode.INVALID_DATA, f"{what} breaks the contract: {contract_errors(exc)}"
+        ) from None
+
+
+def check_jwt_claims(token: str) -> None:
+    """The contract's token is a JWT naming the account (`sub`) that expires (`exp`).
+
+    The signature is the server's business; the claims are only looked at, never printed.
+    """
+    parts = token.split(".")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        payload = parts[1] + "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (ValueError, UnicodeError):
+        raise CheckFailed(ExitCode.INVALID_DATA, "login response: access_token is not a JWT") from None
+    missing = [claim for claim in ("sub", "exp") if not isinstance(claims, dict) or claim not in claims]
+    if missing:
+        raise CheckFailed(
+            ExitCode.INVALID_DATA, f"login response: the JWT has no {' or '.join(missing)} claim"
+        )
