@@ -1,0 +1,166 @@
+"""The suite's pytest plugin: options, the target, the scenario world, redaction, report hooks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import zlib
+from pathlib import Path
+
+import pytest
+from faker import Faker
+
+from settings_qa import reporting
+from settings_qa.client import ApiClient
+from settings_qa.redaction import redact
+from settings_qa.targets import DeploymentTarget, EmbeddedTarget, ServedTarget, Target, TargetError
+from settings_qa.world import World
+
+MODES = ("embedded", "served", "deployment")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("settings-qa", "business-settings suite")
+    group.addoption("--target", choices=MODES, default=None,
+                    help="embedded (default), served, or deployment (implied by --base-url). Env: QA_TARGET")
+    group.addoption("--backend-path", default=None,
+                    help="folder holding the reference backend's ai_receptionist package (embedded and "
+                         "served targets). Env: QA_BACKEND_PATH. Default: backend/ beside pytest.ini")
+    group.addoption("--qa-seed", type=int, default=None,
+                    help="seed for generated data (faker); printed in the header. Env: QA_SEED")
+    group.addoption("--qa-timeout", type=float, default=30.0, help="HTTP timeout in seconds (default 30)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    seed = config.getoption("qa_seed") or os.environ.get("QA_SEED") or random.randrange(1, 10**6)
+    os.environ["QA_SEED"] = str(seed)  # xdist workers inherit it
+    config.qa_seed = int(seed)
+    config.qa_mode = _mode(config)
+    _redact_log_records()
+    reporting.configure(config)
+
+
+def _mode(config: pytest.Config) -> str:
+    base_url = config.getoption("base_url", None)
+    mode = config.getoption("target") or os.environ.get("QA_TARGET") or ("deployment" if base_url else "embedded")
+    if mode not in MODES:
+        raise pytest.UsageError(f"QA_TARGET must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "deployment" and not base_url:
+        raise pytest.UsageError("the deployment target needs --base-url URL (and QA_EMAIL/QA_PASSWORD)")
+    return mode
+
+
+def _redact_log_records() -> None:
+    """Mask secrets in every log record, whichever handler (pytest's capture, files) gets it."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "redacting", False):
+        return
+
+    def make(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        record.msg, record.args = redact(record.getMessage()), None
+        return record
+
+    make.redacting = True
+    logging.setLogRecordFactory(make)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    where = "in-process" if config.qa_mode == "embedded" else config.getoption("base_url", None) or "loopback"
+    return [f"settings-qa: target={config.qa_mode} ({where}), seed={config.qa_seed} "
+            f"(rerun with --qa-seed {config.qa_seed})"]
+
+
+def backend_path(config: pytest.Config) -> Path:
+    given = config.getoption("backend_path") or os.environ.get("QA_BACKEND_PATH")
+    return Path(given).resolve() if given else config.rootpath / "backend"
+
+
+def build_target(config: pytest.Config, workdir: Path) -> Target:
+    if config.qa_mode == "deployment":
+        return DeploymentTarget(config.getoption("base_url"), config.getoption("qa_timeout"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    fake = Faker()
+    fake.seed_instance(config.qa_seed)
+    names = {"primary": fake.company(), "secondary": fake.company()}  # no_business owns none
+    cls = EmbeddedTarget if config.qa_mode == "embedded" else ServedTarget
+    return cls(backend_path(config), workdir, worker, names)
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Target:
+    """The backend under test, started once per session (per xdist worker)."""
+    config = request.config
+    if getattr(config, "qa_target_error", None):
+        pytest.fail(config.qa_target_error, pytrace=False)
+    try:
+        built = build_target(config, tmp_path_factory.mktemp("target"))
+        built.start()
+    except TargetError as exc:
+        config.qa_target_error = f"target not available: {exc}"
+        pytest.fail(config.qa_target_error, pytrace=False)
+    reporting.environment(config, built)
+    yield built
+    built.stop()
+
+
+@pytest.fixture(scope="session")
+def session_tokens() -> dict[str, str]:
+    return {}
+
+
+@pytest.fixture
+def api(target: Target) -> ApiClient:
+    with target.http_client() as http:
+        yield ApiClient(http, on_exchange=reporting.attach_exchange)
+
+
+@pytest.fixture
+def fake(request: pytest.FixtureRequest) -> Faker:
+    """Faker seeded from the run's seed and the test id, so any one test reproduces alone."""
+    generator = Faker()
+    generator.seed_instance(request.config.qa_seed ^ zlib.crc32(request.node.nodeid.encode()))
+    return generator
+
+
+@pytest.fixture
+def world(target: Target, api: ApiClient, fake: Faker, session_tokens: dict[str, str]) -> World:
+    """One scenario's state; restores every account it wrote to, pass or fail."""
+    state = World(target=target, api=api, fake=fake, tokens=session_tokens)
+    yield state
+    failures = state.restore()
+    if failures:
+        pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a deployment the accounts are shared: run every writing scenario on one xdist worker."""
+    for item in items:
+        if item.get_closest_marker("writes") and config.qa_mode == "deployment":
+            item.add_marker(pytest.mark.xdist_group("deployment-writes"))
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Innermost wrapper: redact the report before junitxml, allure and the terminal see it."""
+    report = yield
+    if report.longrepr is not None:
+        report.longrepr = redact(str(report.longrepr))
+    report.sections = [(title, redact(content)) for title, content in report.sections]
+    if report.failed and report.when == "call":
+        report.sections.append(("settings-qa", f"seed {item.config.qa_seed}; reproduce: "
+                                f"pytest '{item.nodeid}' --qa-seed {item.config.qa_seed}"))
+    return report
+
+
+def pytest_bdd_before_step(request, feature, scenario, step, step_func) -> None:
+    reporting.step_started(request, step)
+
+
+def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func_args) -> None:
+    reporting.step_finished(request, None)
+
+
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
+    reporting.step_finished(request, exception)

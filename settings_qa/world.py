@@ -1,0 +1,127 @@
+"""The state of one scenario, shared by its steps: who acts, what was sent, what came back.
+
+Every response is checked against the contract as it arrives. The first write
+to an account snapshots its settings; `restore()` (run by the fixture's
+teardown, also when the scenario fails) writes them back and verifies them, so
+a run against a deployment leaves it as it found it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from faker import Faker
+
+from contracts import validate
+from contracts.models import WRITABLE_FIELDS
+from settings_qa.accounts import Account, missing_reason
+from settings_qa.client import ApiClient, json_or_none
+from settings_qa.targets import Target
+
+
+class ContractViolation(AssertionError):
+    pass
+
+
+@dataclass(repr=False)
+class World:
+    target: Target
+    api: ApiClient
+    fake: Faker
+    tokens: dict[str, str]  # shared per session: logging in once per role is enough
+    actor: str = "primary"
+    response: httpx.Response | None = None
+    remembered: dict[str, Any] = field(default_factory=dict)
+    before_last_write: dict[str, Any] | None = None
+    last_body: Any = None
+    originals: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"World(target={self.target.mode}, actor={self.actor})"
+
+    # --- accounts and tokens -------------------------------------------------
+    def account(self, role: str | None = None) -> Account:
+        role = role or self.actor
+        account = self.target.accounts.get(role)
+        if account is None:
+            pytest.skip(missing_reason(role))
+        return account
+
+    def token(self, role: str | None = None) -> str:
+        role = role or self.actor
+        if role not in self.tokens:
+            account = self.account(role)
+            response = self.login(account.email, account.password)
+            if response.status_code != 200:
+                pytest.fail(f"cannot log in as the {role} account: HTTP {response.status_code} "
+                            f"{_detail(response)}", pytrace=False)
+            self.tokens[role] = response.json()["access_token"]
+        return self.tokens[role]
+
+    # --- operations, each checked against the contract ------------------------
+    def login(self, email: str, password: str, **extra: Any) -> httpx.Response:
+        return self._checked("login", self.api.login(email, password, **extra))
+
+    def fetch(self, role: str | None = None, *, token: Any = "own", headers: dict | None = None,
+              record: bool = True) -> httpx.Response:
+        token = self.token(role) if token == "own" else token
+        return self._checked("get", self.api.get_business(token, headers=headers), record=record)
+
+    def save(self, body: Any = None, role: str | None = None, *, content: bytes | str | None = None,
+             token: Any = "own", headers: dict | None = None) -> httpx.Response:
+        role = role or self.actor
+        self.before_last_write = self.business(role)
+        self.originals.setdefault(role, self.before_last_write)
+        self.last_body = body
+        token = self.token(role) if token == "own" else token
+        if content is not None:
+            response = self.api.put_business(token, content=content, headers=headers)
+        else:
+            response = self.api.put_business(token, body, headers=headers)
+        return self._checked("put", response)
+
+    def business(self, role: str | None = None) -> dict[str, Any]:
+        """The role's business as a GET returns it now (must succeed); `response` keeps the last action's."""
+        response = self.fetch(role, record=False)
+        if response.status_code != 200:
+            pytest.fail(f"reading the {role or self.actor} account's settings failed: "
+                        f"HTTP {response.status_code} {_detail(response)}", pytrace=False)
+        return response.json()
+
+    def _checked(self, operation: str, response: httpx.Response, record: bool = True) -> httpx.Response:
+        """Fail on any contract violation; `record` makes it the response later steps look at."""
+        if record:
+            self.response = response
+        found = validate.problems(operation, response.status_code, response.headers, response.content)
+        if found:
+            raise ContractViolation(
+                f"{response.request.method} {response.request.url.path} answered HTTP {response.status_code}, "
+                "which breaks the contract:\n  - " + "\n  - ".join(found)
+            )
+        return response
+
+    # --- restoring ------------------------------------------------------------
+    def restore(self) -> list[str]:
+        """Write back every account's original settings; return what could not be restored."""
+        failures = []
+        for role, original in self.originals.items():
+            wanted = {k: original[k] for k in WRITABLE_FIELDS}
+            try:
+                self.api.put_business(self.token(role), wanted)
+                now = json_or_none(self.api.get_business(self.token(role))) or {}
+            except httpx.HTTPError as exc:
+                failures.append(f"{role}: {type(exc).__name__} while restoring")
+                continue
+            wrong = [k for k in WRITABLE_FIELDS if now.get(k) != wanted[k]]
+            if wrong:
+                failures.append(f"{role}: fields not restored: {', '.join(wrong)}")
+        return failures
+
+
+def _detail(response: httpx.Response) -> str:
+    body = json_or_none(response)
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return f"({detail})" if isinstance(detail, str) else ""
