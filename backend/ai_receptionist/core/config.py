@@ -7,7 +7,7 @@ environment and have the next `get_settings()` see it; `database.reset_engine()`
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 DEFAULT_DATABASE_URL = "sqlite:///./ai_receptionist.db"
@@ -32,7 +32,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     database_url: str
-    jwt_secret: str
+    jwt_secret: str = field(repr=False)  # never in logs or tracebacks
     jwt_secret_is_generated: bool
     jwt_ttl_seconds: int
     bcrypt_rounds: int
