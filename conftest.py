@@ -6,6 +6,7 @@ every module under steps/ is listed here.
 
 pytest_plugins = [
     "settings_qa.plugin",
+    "contracts.plugin",
     "steps.common_steps",
     "steps.auth_steps",
     "steps.settings_steps",
