@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import logging
 import os
+import tempfile
 import random
 import zlib
 from pathlib import Path
@@ -39,6 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.qa_mode = _mode(config)
     _redact_log_records()
     reporting.configure(config)
+
 
 
 def _mode(config: pytest.Config) -> str:
@@ -125,27 +130,44 @@ def fake(request: pytest.FixtureRequest) -> Faker:
 
 
 @pytest.fixture
-def world(target: Target, api: ApiClient, fake: Faker, session_tokens: dict[str, str]) -> World:
-    """One scenario's state; restores every account it wrote to, pass or fail."""
+def world(request: pytest.FixtureRequest, target: Target, api: ApiClient, fake: Faker,
+          session_tokens: dict[str, str]) -> World:
+    """One scenario's state; restores every account it wrote to, pass or fail.
+
+    Accounts the suite provisions belong to one xdist worker each. A deployment's
+    accounts are shared, so there a scenario tagged @writes holds a lock that
+    every worker (and any other run on this machine) honours.
+    """
     state = World(target=target, api=api, fake=fake, tokens=session_tokens)
-    yield state
-    failures = state.restore()
-    if failures:
-        pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
+    with contextlib.ExitStack() as stack:
+        if not target.provisions_accounts and request.node.get_closest_marker("writes"):
+            stack.enter_context(account_lock(target.base_url))
+        yield state
+        failures = state.restore()
+        if failures:
+            pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a deployment the accounts are shared: run every writing scenario on one xdist worker."""
-    for item in items:
-        if item.get_closest_marker("writes") and config.qa_mode == "deployment":
-            item.add_marker(pytest.mark.xdist_group("deployment-writes"))
+@contextlib.contextmanager
+def account_lock(base_url: str):
+    """An exclusive lock per deployment URL, shared by xdist workers and concurrent runs."""
+    name = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"settings-qa-{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Innermost wrapper: redact the report before junitxml, allure and the terminal see it."""
     report = yield
-    if report.longrepr is not None:
+    if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = report.longrepr
+        report.longrepr = (path, line, redact(reason))
+    elif report.longrepr is not None:
         report.longrepr = redact(str(report.longrepr))
     report.sections = [(title, redact(content)) for title, content in report.sections]
     if report.failed and report.when == "call":

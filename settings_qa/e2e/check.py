@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from contracts.models import Business, SaveResult, Token
 from settings_qa.client import ApiClient
@@ -38,7 +38,9 @@ class SettingsCheck:
         target: dict[str, str],
         result: RunResult,
         timeout: float,
+        on_phase: Callable[[PhaseResult], None] | None = None,
     ) -> None:
+        self.on_phase = on_phase  # told about each phase as soon as it ends (progress output)
         self.client = client
         self.email = email
         self.password = password
@@ -164,6 +166,7 @@ class SettingsCheck:
             )
         except KeyboardInterrupt:
             self.result.restore = PhaseResult(None, "RESTORE ORIGINAL SETTINGS", error="interrupted (Ctrl-C)")
+        self._announce(self.result.restore)
         if not self.result.restore.passed and self.result.code == ExitCode.SUCCESS:
             self.result.code = ExitCode.PERSISTENCE_FAILED
             self.result.reason = f"restore failed: {self.result.restore.error}"
@@ -181,6 +184,11 @@ class SettingsCheck:
             raise
         finally:
             phase.duration_ms = (time.perf_counter() - started) * 1000
+            self._announce(phase)
+
+    def _announce(self, phase: PhaseResult) -> None:
+        if self.on_phase is not None:
+            self.on_phase(phase)
 
 
 def compare(business: Business, expected: dict[str, object]) -> list[FieldCheck]:

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from functools import partial
 from typing import NoReturn, Sequence
 
 import httpx
@@ -125,12 +126,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         base_url=url, timeout=args.timeout, follow_redirects=False, headers={"User-Agent": f"{PROG}/{__version__}"}
     ) as http:
         client = ApiClient(http, on_exchange=on_exchange)
-        SettingsCheck(client, email=email, password=password, target=dict(target), result=result, timeout=args.timeout).run()
+        on_phase = None if args.json else partial(render.print_phase, out=sys.stdout, verbose=args.verbose)
+        SettingsCheck(
+            client, email=email, password=password, target=dict(target), result=result,
+            timeout=args.timeout, on_phase=on_phase,
+        ).run()
 
     if args.json:
         print(render.as_json(result))
     else:
-        render.human(result, sys.stdout, verbose=args.verbose)
+        render.print_summary(result, sys.stdout, verbose=args.verbose)
     line = render.failure_line(result)
     if line:
         print(line, file=sys.stderr)

@@ -15,13 +15,16 @@ PHASE_KEYS = {1: "authentication", 2: "fetch", 3: "update", 4: "persistence"}
 WIDTH = 52
 
 
-def human(result: RunResult, out: TextIO, *, verbose: bool) -> None:
-    for phase in result.phases:
-        _phase(phase, out, verbose=verbose)
-    if result.restore is not None:
-        _phase(result.restore, out, verbose=verbose)
-        if not result.restore.passed:
-            _restore_alarm(result, out)
+def print_phase(phase: PhaseResult, out: TextIO, *, verbose: bool) -> None:
+    """One phase as the report prints it, as soon as it has ended."""
+    _phase(phase, out, verbose=verbose)
+    out.flush()
+
+
+def print_summary(result: RunResult, out: TextIO, *, verbose: bool) -> None:
+    """After the phases: the alarm if the restore failed, the banner, the exit code."""
+    if result.restore is not None and not result.restore.passed:
+        _restore_alarm(result, out)
     text = "✅ ALL TESTS PASSED" if result.code == ExitCode.SUCCESS else "❌ CHECK FAILED"
     _print(out, "", "╔" + "═" * WIDTH + "╗", "║" + text.center(WIDTH - 1) + "║", "╚" + "═" * WIDTH + "╝", "")
     _print(out, f"Exit code: {int(result.code)} ({result.code.meaning})")

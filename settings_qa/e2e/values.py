@@ -5,6 +5,7 @@ Only these five text fields are written; FAQs are never touched by the check.
 
 from __future__ import annotations
 
+import random
 import secrets
 
 from contracts.models import LIMITS, BusinessUpdate
@@ -31,15 +32,18 @@ def random_values(seed: int) -> dict[str, str]:
     """Plausible business settings from Faker, the same for the same seed, within the limits."""
     from faker import Faker  # imported here: only --random pays for it
 
-    fake = Faker(["en_US", "fr_FR", "ja_JP"])
+    chooser = random.Random(seed)  # Faker's own locale choice is not covered by its seed
+    fake = Faker(chooser.choice(["en_US", "fr_FR", "de_DE", "ja_JP", "ar_AA"]))
     fake.seed_instance(seed)
+    english = Faker("en_US")
+    english.seed_instance(seed)
     days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     first, last = sorted(fake.random_sample(range(7), length=2))
     opens, closes = fake.random_int(6, 11), fake.random_int(1, 11)
     values = {
         "name": fake.company(),
-        "industry": fake["en_US"].bs().title(),
-        "common_services": ", ".join(fake["en_US"].words(nb=4, unique=True)).capitalize(),
+        "industry": english.bs().title(),
+        "common_services": ", ".join(english.words(nb=4, unique=True)).capitalize(),
         "business_hours": f"{days[first]}-{days[last]}, {opens}:00 AM - {closes}:30 PM",
         "description": f"{fake.paragraph(nb_sentences=3)} Visit {fake.domain_name()}.",
     }

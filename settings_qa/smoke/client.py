@@ -1,0 +1,105 @@
+"""The pytest side of the import server: start server.py, hand out its verdicts per module.
+
+The server runs beside pytest (started as early as the run is known to be smoke-only), so
+its warm-up overlaps pytest's own start-up; a test blocks only until its module's verdict
+has arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from settings_qa.smoke.settings import SmokeSettings
+
+SERVER = Path(__file__).with_name("server.py")
+
+
+class ImportServerError(RuntimeError):
+    pass
+
+
+class ImportServer:
+    def __init__(self, settings: SmokeSettings, modules: list[str]) -> None:
+        self.settings = settings
+        self._stderr = tempfile.TemporaryFile()
+        request = {
+            "root": str(settings.source_root),
+            "static": modules,
+            "runtime": [m for m in modules if m.rpartition(".")[2] != "__main__"],
+            "isolation": settings.isolation,
+            "jobs": settings.jobs,
+            "timeout": settings.timeout,
+            "warnings": settings.warnings,
+        }
+        # -P: the server's folder is not put on sys.path; only the source root is.
+        # A session of its own, so that close() can stop the server and its children together.
+        self._process = subprocess.Popen(
+            [sys.executable, "-P", str(SERVER)], cwd=settings.source_root, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._stderr, start_new_session=True,
+        )
+        self._process.stdin.write(json.dumps(request).encode())
+        self._process.stdin.close()
+        self._verdicts: dict[tuple[str, str], dict] = {}
+        self._pending = b""
+        self._ended = False
+
+    def static(self, module: str) -> list[dict]:
+        """Import statements of `module` that do not resolve (empty when all do)."""
+        return self._wait("static", module)["problems"]
+
+    def isolated_import(self, module: str) -> dict:
+        """{"ok": bool, "problem": {...}} for importing `module` with none of the package loaded."""
+        return self._wait("import", module)
+
+    def _wait(self, kind: str, module: str) -> dict:
+        # Quiet for longer than one import may take: the server is stuck, not slow.
+        patience = self.settings.timeout + 30
+        while (kind, module) not in self._verdicts:
+            if self._ended:
+                raise ImportServerError(f"the import server gave no {kind} verdict for {module}\n{self._stderr_tail()}")
+            if not select.select([self._process.stdout], [], [], patience)[0]:
+                raise ImportServerError(f"no answer from the import server for {patience:g} s")
+            chunk = os.read(self._process.stdout.fileno(), 1 << 16)
+            self._ended = not chunk
+            *lines, self._pending = (self._pending + chunk).split(b"\n")
+            for line in lines:
+                self._receive(json.loads(line))
+        return self._verdicts[kind, module]
+
+    def _receive(self, message: dict) -> None:
+        if message["kind"] == "fatal":
+            raise ImportServerError(message["message"])
+        if message["kind"] == "done":
+            self._ended = True
+            return
+        self._verdicts[message["kind"], message["module"]] = _relative_paths(message, self.settings.source_root)
+
+    def _stderr_tail(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")[-3000:]
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
+        self._process.stdout.close()
+        self._stderr.close()
+
+
+def _relative_paths(value, root: Path):
+    """Paths under the source root as the reader typed them: relative to the current folder."""
+    if isinstance(value, dict):
+        return {k: _relative_paths(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_paths(v, root) for v in value]
+    if isinstance(value, str) and str(root) in value:
+        shown = os.path.relpath(root)
+        return value.replace(str(root) + os.sep, "" if shown == "." else shown + os.sep)
+    return value

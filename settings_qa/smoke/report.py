@@ -1,0 +1,33 @@
+"""Failure messages of the smoke tests: where, what is missing, what exists instead."""
+
+from __future__ import annotations
+
+
+def describe_static(module: str, problems: list[dict]) -> str:
+    count = f"{len(problems)} import{'s' if len(problems) > 1 else ''}"
+    lines = [f"{module}: {count} cannot succeed (checked without running the code)"]
+    for problem in problems:
+        lines.append(f"{problem['file']}:{problem['line']}: {problem['statement']}")
+        if problem.get("nested"):
+            lines.append("    (in a function body: fails when the function runs, not at import)")
+        lines += _details(problem)
+    return "\n".join(lines)
+
+
+def describe_import(module: str, problem: dict) -> str:
+    lines = [f"{module} does not import on its own "
+             f"(new process, no module of its package imported before)"]
+    if problem.get("file"):
+        lines.append(f"{problem['file']}:{problem['line']}: {problem['statement']}")
+    lines += _details(problem)
+    if problem.get("chain"):
+        lines.append("    reached through:")
+        lines += [f"      {file}:{line}: {code}" for file, line, code in problem["chain"]]
+    if problem.get("output", "").strip():
+        lines.append("    output of the import:")
+        lines += [f"      {line}" for line in problem["output"].rstrip().splitlines()[-20:]]
+    return "\n".join(lines)
+
+
+def _details(problem: dict) -> list[str]:
+    return [f"    {text}" for text in (problem["message"], problem.get("hint")) if text]
