@@ -1,0 +1,101 @@
+"""Bad input and unreachable targets: one clear line, the right code, no traceback, in time."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from conftest import Fake, Run, free_port, run_e2e
+from e2e_fakes import PASSWORD, gateway_502, slow
+
+
+def assert_one_clear_line(run: Run, code: int, *needles: str) -> None:
+    assert run.code == code, run.output
+    assert "Traceback" not in run.output
+    error_lines = run.stderr.strip().splitlines()
+    assert len(error_lines) == 1, run.stderr
+    for needle in needles:
+        assert needle in error_lines[0], error_lines[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("not a url", "must start with http:// or https://"),
+        ("ftp://example.com", "must start with http:// or https://"),
+        ("http://", "has no host"),
+        ("http://[::1", "not a valid URL"),
+        ("https://example.com/?token=abc", "query string or fragment"),
+    ],
+)
+def test_a_malformed_url_exits_64(run_in_process: Callable[..., Run], url: str, needle: str) -> None:
+    assert_one_clear_line(run_in_process("--url", url), 64, "usage error", needle)
+
+
+def test_a_malformed_url_exits_64_from_the_command_line() -> None:
+    assert_one_clear_line(run_e2e("--url", "not a url"), 64, "usage error", "--url must start with")
+
+
+def test_credentials_in_the_url_are_refused_and_not_echoed() -> None:
+    run = run_e2e("--url", "https://qa:s3cr3t-in-url@example.com")
+
+    assert_one_clear_line(run, 64, "must not contain credentials")
+    assert "s3cr3t-in-url" not in run.output
+
+
+@pytest.mark.parametrize("missing", [("QA_EMAIL",), ("QA_PASSWORD",), ("QA_EMAIL", "QA_PASSWORD")])
+def test_missing_credentials_exit_64_naming_the_variables(
+    run_in_process: Callable[..., Run], fake: Fake, missing: tuple[str, ...]
+) -> None:
+    run = run_in_process("--url", fake.url, env=dict.fromkeys(missing))
+
+    assert_one_clear_line(run, 64, " and ".join(missing) + " not set")
+    assert fake.backend.puts == []
+
+
+def test_missing_credentials_exit_64_from_the_command_line(fake: Fake) -> None:
+    run = run_e2e("--url", fake.url, "--json", env={"QA_PASSWORD": None})
+
+    assert_one_clear_line(run, 64, "QA_PASSWORD not set")
+    assert run.json()["exit_code"] == 64
+
+
+def test_a_password_on_the_command_line_is_refused_and_not_echoed(fake: Fake) -> None:
+    run = run_e2e("--url", fake.url, "--password", PASSWORD)
+
+    assert_one_clear_line(run, 64, "unrecognized arguments", "--password <value>")
+    assert PASSWORD not in run.output
+
+
+@pytest.mark.parametrize("args", [(), ("--timeout", "0"), ("--timeout", "soon"), ("--seed", "x")])
+def test_bad_options_exit_64(run_in_process: Callable[..., Run], args: tuple[str, ...]) -> None:
+    url_args = () if not args else ("--url", "http://127.0.0.1:9")
+    assert_one_clear_line(run_in_process(*url_args, *args), 64, "usage error")
+
+
+def test_a_refused_connection_exits_69() -> None:
+    run = run_e2e("--url", f"http://127.0.0.1:{free_port()}")
+
+    assert_one_clear_line(run, 69, "connection refused")
+    assert "PHASE 1: AUTHENTICATION - ❌ FAIL" in run.stdout
+
+
+def test_an_unknown_host_exits_69() -> None:
+    assert_one_clear_line(run_e2e("--url", "http://settings-e2e.invalid"), 69, "unknown host")
+
+
+def test_a_target_that_does_not_answer_exits_69_within_the_timeout(serve: Callable[[Any], str]) -> None:
+    url = serve(slow(seconds=20))
+
+    run = run_e2e("--url", url, "--timeout", "1")
+
+    assert_one_clear_line(run, 69, "no answer within 1 s")
+    assert run.seconds < 4  # 1 s of waiting plus interpreter start-up
+
+
+def test_an_html_502_page_exits_69_with_its_title(serve: Callable[[Any], str]) -> None:
+    run = run_e2e("--url", serve(gateway_502()))
+
+    assert_one_clear_line(run, 69, "HTTP 502: 502 Bad Gateway (text/html")
+    assert "<html>" not in run.output

@@ -1,0 +1,148 @@
+"""Each of the report's failure codes, produced by a backend broken in exactly one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from conftest import Fake, run_e2e
+from e2e_fakes import ORIGINAL, incident_put, json_error
+
+
+def test_wrong_password_exits_1_with_the_backends_detail(fake: Fake) -> None:
+    run = run_e2e("--url", fake.url, env={"QA_PASSWORD": "not-the-password"})
+
+    assert run.code == 1, run.output
+    assert "PHASE 1: AUTHENTICATION - ❌ FAIL (HTTP 401)" in run.stdout
+    assert "HTTP 401: Incorrect email or password" in run.stderr
+    assert "PHASE 2" not in run.stdout and fake.backend.puts == []
+
+
+def test_a_login_endpoint_that_errors_exits_1(fake: Fake) -> None:
+    fake.backend.login_hook = json_error(500, "auth database unavailable")
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 1, run.output
+    assert "HTTP 500: auth database unavailable" in run.stdout
+
+
+def test_an_account_without_business_exits_2(fake: Fake) -> None:
+    fake.backend.get_hook = json_error(404, "No business for this account")
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 2, run.output
+    assert "PHASE 2: FETCH CURRENT SETTINGS - ❌ FAIL (HTTP 404)" in run.stdout
+    assert "No business for this account" in run.stdout
+    assert fake.backend.puts == []  # nothing was written, so nothing to restore
+    assert "RESTORE" not in run.stdout
+
+
+def test_the_incident_exits_3_and_the_committed_change_is_restored(fake: Fake) -> None:
+    # The report's bug: the save commits, then raises; uvicorn answers 500 and drops the connection.
+    fake.backend.put_hook = incident_put(fake.backend)
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 3, run.output
+    assert "PHASE 3: UPDATE SETTINGS - ❌ FAIL (HTTP 500)" in run.stdout
+    assert "HTTP 500: Internal Server Error" in run.stdout
+    assert "PHASE 4" not in run.stdout
+    assert "RESTORE ORIGINAL SETTINGS - ✅ PASS" in run.stdout
+    assert fake.backend.writable() == {k: ORIGINAL[k] for k in fake.backend.writable()}
+
+
+def test_a_save_error_detail_is_surfaced(fake: Fake) -> None:
+    fake.backend.put_hook = json_error(500, "ImportError: cannot import name 'SessionLocal'")
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 3, run.output
+    assert "  Error: save failed: HTTP 500: ImportError: cannot import name 'SessionLocal'" in run.stdout
+    assert "nothing to restore" in run.stdout  # the failed save changed nothing; no second write
+    assert len(fake.backend.puts) == 1
+
+
+def test_a_save_that_does_not_persist_exits_4_naming_the_fields(fake: Fake) -> None:
+    original_put = fake.backend.apply
+
+    def forget_hours(body: dict[str, Any]) -> Any:
+        status, business = original_put(body)
+        answer = JSONResponse({"status": status, "business": business})
+        fake.backend.business["business_hours"] = ORIGINAL["business_hours"]  # lost after the answer
+        return answer
+
+    fake.backend.put_hook = forget_hours
+
+    run = run_e2e("--url", fake.url, "--json")
+
+    assert run.code == 4, run.output
+    result = run.json()
+    assert result["failed_fields"] == ["business_hours"]
+    assert result["phases"][3]["status"] == "fail"
+    assert result["restore"]["status"] == "pass"
+    assert fake.backend.writable()["name"] == ORIGINAL["name"]
+
+
+def test_persistence_failure_prints_a_cross_per_field(fake: Fake) -> None:
+    fake.backend.persist = False
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 4, run.output
+    assert "PHASE 4: VERIFY PERSISTENCE - ❌ FAIL" in run.stdout
+    assert "  ✗ name: expected 'Lex Makes It', got 'Original Name Ltd'" in run.stdout
+    assert "  ✗ industry: expected 'Software Development, Website Development', got '(null)'" in run.stdout
+
+
+def test_a_failed_restore_after_a_passing_check_exits_4_loudly(fake: Fake) -> None:
+    def refuse_restore(body: dict[str, Any]) -> Any:
+        if body.get("name") == ORIGINAL["name"]:
+            return json_error(500, "database is read-only")(body)
+        return None
+
+    fake.backend.put_hook = refuse_restore
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 4, run.output
+    assert "PHASE 4: VERIFY PERSISTENCE - ✅ PASS" in run.stdout
+    assert "RESTORE ORIGINAL SETTINGS - ❌ FAIL (HTTP 500)" in run.stdout
+    assert "THE ACCOUNT WAS NOT RESTORED" in run.stdout
+    assert '"name": "Original Name Ltd"' in run.stdout  # the values to put back by hand
+    assert "RESTORE FAILED" in run.stderr and "database is read-only" in run.stderr
+
+
+def test_a_business_that_breaks_the_contract_exits_5(fake: Fake) -> None:
+    fake.backend.get_hook = lambda _: JSONResponse({**fake.backend.business, "id": "7", "owner_password_hash": "x"})
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 5, run.output
+    assert "business breaks the contract: id: Input should be a valid integer" in run.stdout
+    assert "owner_password_hash: Extra inputs are not permitted" in run.stdout
+
+
+def test_a_login_200_that_is_not_json_exits_5(fake: Fake) -> None:
+    fake.backend.login_hook = lambda _: PlainTextResponse("Welcome! Login OK")
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 5, run.output
+    assert "login response: HTTP 200 but the body is not JSON (text/plain; charset=utf-8)" in run.stderr
+
+
+def test_a_save_that_skips_the_audit_exits_5_and_restores(fake: Fake) -> None:
+    def no_audit(body: dict[str, Any]) -> Any:
+        status, business = fake.backend.apply(body)
+        return JSONResponse({"status": "success", "business": business})
+
+    fake.backend.put_hook = no_audit
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 5, run.output
+    assert "status 'success' although the description changed" in run.stdout
+    assert fake.backend.writable()["description"] == ORIGINAL["description"]
