@@ -92,7 +92,8 @@ class EmbeddedTarget(Target):
     def start(self) -> None:
         _check_backend_path(self.backend_path)
         sys.path.insert(0, str(self.backend_path))
-        os.environ["DATABASE_URL"] = f"sqlite:///{self.workdir / 'embedded.db'}"
+        self.database = ScratchDatabase(self.workdir, "embedded")
+        os.environ["DATABASE_URL"] = self.database.create()
         os.environ["JWT_SECRET"] = secrets.token_urlsafe(32)
         try:
             from ai_receptionist.accounts import create_account
@@ -116,6 +117,10 @@ class EmbeddedTarget(Target):
     def stop(self) -> None:
         if self._transport is not None:
             self._transport.shutdown()
+            from ai_receptionist.core.database import reset_engine
+
+            reset_engine()
+            self.database.drop()
 
 
 class ServedTarget(Target):
@@ -130,7 +135,7 @@ class ServedTarget(Target):
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.backend_path), env.get("PYTHONPATH")]))
-        env["DATABASE_URL"] = f"sqlite:///{self.workdir / 'served.db'}"
+        env["DATABASE_URL"] = self.database.url
         env["JWT_SECRET"] = self._secret
         return env
 
@@ -147,6 +152,8 @@ class ServedTarget(Target):
     def start(self) -> None:
         _check_backend_path(self.backend_path)
         self._secret = secrets.token_urlsafe(32)
+        self.database = ScratchDatabase(self.workdir, "served")
+        self.database.create()
         self._cli("init-db")
         for role, account in self.accounts.items():
             name = self.business_names.get(role)
@@ -183,6 +190,43 @@ class ServedTarget(Target):
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None:
+            self.database.drop()
+
+
+class ScratchDatabase:
+    """A fresh database for a backend the suite starts: a SQLite file by default, or a new
+    PostgreSQL database on the server named by QA_BACKEND_DATABASE_URL, dropped afterwards."""
+
+    def __init__(self, workdir: Path, label: str) -> None:
+        self.server = os.environ.get("QA_BACKEND_DATABASE_URL", "")
+        self.name = f"settings_qa_{label}_{secrets.token_hex(4)}".replace("-", "_")
+        if not self.server:
+            self.url = f"sqlite:///{workdir / (label + '.db')}"
+        elif self.server.startswith("postgresql"):
+            parts = urlsplit(self.server)
+            self.url = parts._replace(path="/" + self.name).geturl()
+        else:
+            raise TargetError(f"QA_BACKEND_DATABASE_URL must be a postgresql+psycopg:// URL, got {self.server!r}")
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        conninfo = self.server.replace("postgresql+psycopg://", "postgresql://", 1)
+        try:
+            with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(statement)
+        except psycopg.Error as exc:
+            raise TargetError(f"PostgreSQL at {urlsplit(self.server).hostname}: {str(exc).strip()}") from None
+
+    def create(self) -> str:
+        if self.server:
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    def drop(self) -> None:
+        if self.server:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def free_port() -> int:

@@ -64,8 +64,7 @@ KIND = "(?P<kind>no|a garbage|an unsigned|a foreign-key|a truncated)"
 
 @when(parsers.re(f"I fetch my settings with {KIND} token"))
 def fetch_with_token(world: World, kind: str) -> None:
-    """Example: When I fetch my settings with an unsigned token
-    (kinds: no, a garbage, an unsigned, a foreign-key, a truncated)"""
+    """Example: When I fetch my settings with an unsigned token"""
     world.fetch(token=forged_token(world, kind))
 
 

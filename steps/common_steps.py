@@ -25,8 +25,7 @@ def role_of(phrase: str) -> str:
 
 @given(parsers.re(f"I am logged in as {WHO}"))
 def logged_in_as(world: World, who: str) -> None:
-    """Example: Given I am logged in as the primary account
-    (also: the second account, an account without a business)"""
+    """Example: Given I am logged in as the primary account"""
     world.actor = role_of(who)
     world.token()
 
