@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The project's own tests: the reference backend's tests and the suite's tests
+# (smoke layer, contract layer, post-deploy command, mutation catalogue).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+mkdir -p reports/junit
+bash ci/pytest.sh -p no:cacheprovider -n "${QA_WORKERS:-2}" backend/tests tests \
+  --junitxml reports/junit/selftest.xml "$@"
