@@ -94,12 +94,12 @@ class ImportServer:
 
 
 def _relative_paths(value, root: Path):
-    """Paths under the source root as the reader typed them: relative to the current folder."""
+    """Paths under the source root relative to the current folder, if it holds the root."""
     if isinstance(value, dict):
         return {k: _relative_paths(v, root) for k, v in value.items()}
     if isinstance(value, list):
         return [_relative_paths(v, root) for v in value]
-    if isinstance(value, str) and str(root) in value:
+    if isinstance(value, str) and str(root) in value and root.is_relative_to(Path.cwd()):
         shown = os.path.relpath(root)
         return value.replace(str(root) + os.sep, "" if shown == "." else shown + os.sep)
     return value

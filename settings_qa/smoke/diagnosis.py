@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 
-def closest(name: str, candidates) -> str | None:
+def closest(name: str, candidates, cutoff: float = 0.6) -> str | None:
     """The candidate most like `name`, public names first (`SessionLocal` -> `get_session_local`).
 
     Case is ignored: a renamed `SessionLocal` is more like `get_session_local` than like
@@ -22,14 +22,14 @@ def closest(name: str, candidates) -> str | None:
     private = [c for c in candidates if c.startswith("_")]
     for pool in (public, private):
         by_lower = {c.lower(): c for c in pool}
-        match = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+        match = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=cutoff)
         if match:
             return by_lower[match[0]]
     return None
 
 
-def did_you_mean(name: str, candidates) -> str:
-    suggestion = closest(name, candidates)
+def did_you_mean(name: str, candidates, cutoff: float = 0.6) -> str:
+    suggestion = closest(name, candidates, cutoff)
     return f"did you mean {suggestion!r}?" if suggestion else ""
 
 
@@ -45,7 +45,7 @@ def missing_module_hint(missing: str, source_root: Path) -> str:
     where = f"declared in {declared[0]} as {declared[1]!r} but " if declared else ""
     message = (f"missing third-party dependency: module '{top}' is {where}not installed in "
                f"{sys.prefix} (no installed distribution provides it)")
-    typo = "" if declared else did_you_mean(top, _installed_top_levels())
+    typo = "" if declared else did_you_mean(top, _installed_top_levels(), cutoff=0.85)
     return f"{message}; {typo}" if typo else message
 
 

@@ -21,6 +21,7 @@ import importlib
 import importlib.util
 import json
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -68,12 +69,12 @@ def describe_failure(exc: BaseException, tree) -> dict:
     return {
         **site,
         "message": f"{type(exc).__name__}: {exc}",
-        "hint": _hint(exc, tree),
+        "hint": _hint(exc, tree, site["statement"]),
         "chain": [[f.filename, f.lineno, (f.line or "").strip()] for f in frames[:-1]],
     }
 
 
-def _hint(exc: BaseException, tree) -> str:
+def _hint(exc: BaseException, tree, statement: str) -> str:
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         parent = exc.name.rpartition(".")[0]
         if tree.is_first_party(exc.name.partition(".")[0]):
@@ -85,9 +86,13 @@ def _hint(exc: BaseException, tree) -> str:
     if isinstance(exc, AttributeError) and isinstance(getattr(exc, "obj", None), type(sys)):
         owner = exc.obj.__name__
         if _module_exists(f"{owner}.{exc.name}", tree):
+            # `a.b.c.f` in the statement: import the longest module of that path, a.b.c
+            used = re.search(re.escape(f"{owner}.{exc.name}") + r"[\w.]*", statement)
+            parts = (used.group(0) if used else f"{owner}.{exc.name}").split(".")
+            module = next(m for m in (".".join(parts[:n]) for n in range(len(parts), 0, -1))
+                          if _module_exists(m, tree))
             return (f"'{owner}.{exc.name}' is a module this module never imports: the attribute "
-                    f"exists only once some other module has imported it; add "
-                    f"`import {owner}.{exc.name}`")
+                    f"exists only once some other module has imported it; add `import {module}`")
         return diagnosis.did_you_mean(exc.name, dir(exc.obj))
     return ""
 
