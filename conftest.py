@@ -1,13 +1,16 @@
 """Root conftest: loads the suite's plugin and the step definitions.
 
 Step modules must be loaded as plugins for pytest-bdd to find their steps, so
-every module under steps/ is listed here.
+every module under steps/ is listed here. A smoke-only run (`pytest -m smoke`) needs none
+of them and loads none (settings_qa/smoke/startup.py).
 """
 
-pytest_plugins = [
+from settings_qa.smoke.startup import plugins_unless_smoke_only
+
+pytest_plugins = plugins_unless_smoke_only([
     "settings_qa.plugin",
     "contracts.plugin",
     "steps.common_steps",
     "steps.auth_steps",
     "steps.settings_steps",
-]
+])
