@@ -1,6 +1,6 @@
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ai_receptionist.schemas.text import text
 
@@ -13,5 +13,8 @@ class LoginRequest(BaseModel):
 
 
 class Token(BaseModel):
-    access_token: str
+    # Documented as the contract says: no other fields, both always present.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    access_token: str = Field(min_length=1)
     token_type: Literal["bearer"] = "bearer"

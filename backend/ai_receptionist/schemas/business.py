@@ -50,7 +50,7 @@ class BusinessUpdate(BaseModel):
 
 
 class Business(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, extra="forbid")  # documents: no other fields
 
     id: int
     name: Name
@@ -64,5 +64,7 @@ class Business(BaseModel):
 
 
 class BusinessUpdateResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     status: Literal["success", "audit_pending"]
     business: Business
