@@ -93,8 +93,21 @@ class Business(_Strict):
     updated_at: Rfc3339
 
 
+def _absent_is_not_null(schema: dict) -> None:
+    """Drop the `"default": null` pydantic writes for each optional field.
+
+    Leaving a field out means "keep the stored value", not "null": a default would
+    tell generators and readers otherwise, and for `name` (optional, never null) it
+    would even contradict the field's own type.
+    """
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
 class BusinessUpdate(_Strict):
     """The writable fields, each optional; only those present change."""
+
+    model_config = ConfigDict(json_schema_extra=_absent_is_not_null)
 
     name: Name = None  # type: ignore[assignment]  # present-but-null is rejected below
     industry: Industry | None = None

@@ -1,0 +1,30 @@
+"""Fixtures of the contract tests: the account the fuzzer acts as, kept as it was found."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts.fuzzing import AccountReader, restore
+from contracts.plugin import write_fuzzing_refusal
+from settings_qa.client import ApiClient
+from settings_qa.targets import Target
+
+
+@pytest.fixture(scope="session")
+def account_reader(target: Target) -> AccountReader:
+    """The primary account over the suite's client (in-process or HTTP, as configured)."""
+    with target.http_client() as http:
+        yield AccountReader(target, ApiClient(http))
+
+
+@pytest.fixture(scope="module")
+def write_fuzzing(target: Target, account_reader: AccountReader) -> AccountReader:
+    """Allow PUT fuzzing only where it is safe; snapshot the account and restore it afterwards, always."""
+    refusal = write_fuzzing_refusal(target.is_loopback)
+    if refusal:
+        pytest.skip(refusal)
+    snapshot = account_reader.read("before write fuzzing (snapshot)")
+    yield account_reader
+    failures = restore(account_reader, snapshot)
+    if failures:
+        pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
