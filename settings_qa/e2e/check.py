@@ -48,6 +48,7 @@ class SettingsCheck:
         self.result = result
         self.timeout = timeout
         self.written: set[str] = set()  # fields any PUT was sent for, answered or not
+        self.unanswered_put = False  # a PUT went out and no answer came back (timeout, Ctrl-C)
 
     def run(self) -> RunResult:
         started = time.perf_counter()
@@ -128,16 +129,20 @@ class SettingsCheck:
         if any(not check.ok for check in checks):
             phase.fields = checks
             failed = ", ".join(check.field for check in checks if not check.ok)
-            raise CheckFailed(ExitCode.PERSISTENCE_FAILED, f"run marker was saved but not read back: {failed}")
+            raise CheckFailed(
+                ExitCode.PERSISTENCE_FAILED, f"run marker was saved but not read back: {failed}"
+            )
         phase.notes.append(f"run marker written and read back: {', '.join(markers)}")
         return stored
 
     def _put(self, token: str, phase: PhaseResult, before: Business, body: dict[str, str]) -> SaveResult:
         self.written.update(body)
+        self.unanswered_put = True
         response = call(
             ExitCode.SAVE_FAILED, "PUT /api/business/me", self.timeout,
             self.client.put_business, token, body,
         )
+        self.unanswered_put = False
         phase.http_status = response.status_code
         if response.status_code != 200:
             raise CheckFailed(ExitCode.SAVE_FAILED, f"save failed: {backend_error(response)}")
@@ -147,7 +152,8 @@ class SettingsCheck:
             raise CheckFailed(
                 ExitCode.SAVE_FAILED, f"save answered 200 but its business differs in: {', '.join(echoed)}"
             )
-        check_audit_status(saved, description_changed=body.get("description", before.description) != before.description)
+        new_description = body.get("description", before.description)
+        check_audit_status(saved, description_changed=new_description != before.description)
         return saved
 
     def _get(self, token: str, phase: PhaseResult, code: ExitCode) -> Business:
@@ -162,7 +168,8 @@ class SettingsCheck:
         self.result.original_values = {name: getattr(original, name) for name in sorted(self.written)}
         try:
             self.result.restore = restore(
-                self.client, token, original, sorted(self.written), current, timeout=self.timeout
+                self.client, token, original, sorted(self.written), current,
+                timeout=self.timeout, in_flight=self.unanswered_put,
             )
         except KeyboardInterrupt:
             self.result.restore = PhaseResult(None, "RESTORE ORIGINAL SETTINGS", error="interrupted (Ctrl-C)")
@@ -198,13 +205,12 @@ def compare(business: Business, expected: dict[str, object]) -> list[FieldCheck]
 def check_audit_status(saved: SaveResult, *, description_changed: bool) -> None:
     """The contract: "audit_pending" exactly when the description (or FAQs) changed,
     and then the business reads audit_status "pending" - the incident's code path."""
-    if description_changed and saved.status != "audit_pending":
+    expected = "audit_pending" if description_changed else "success"
+    if saved.status != expected:
+        changed = "changed" if description_changed else "did not change"
         raise CheckFailed(
-            ExitCode.INVALID_DATA, f"save response: status {saved.status!r} although the description changed"
-        )
-    if not description_changed and saved.status != "success":
-        raise CheckFailed(
-            ExitCode.INVALID_DATA, f"save response: status {saved.status!r} although the description did not change"
+            ExitCode.INVALID_DATA,
+            f"save response: status {saved.status!r} although the description {changed}",
         )
     if description_changed and saved.business.audit_status != "pending":
         raise CheckFailed(

@@ -44,14 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 ok, 1 auth, 2 fetch, 3 save, 4 persistence, 5 invalid data, "
         "64 usage, 69 unreachable.",
     )
-    parser.add_argument("--url", required=True, help="base URL of the deployment, e.g. https://api.example.com")
+    parser.add_argument("--url", required=True, 
+        help="base URL of the deployment, e.g. https://api.example.com")
     parser.add_argument(
         "--timeout", type=_positive_seconds, default=DEFAULT_TIMEOUT,
         help=f"seconds to wait for each request (default {DEFAULT_TIMEOUT:g})",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="timings, notes and every exchange (redacted) on stderr")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout instead of the report")
-    parser.add_argument("--random", action="store_true", help="write Faker values instead of the report's (prints the seed)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="timings, notes, and each exchange (redacted) on stderr"
+    )
+    parser.add_argument("--json", action="store_true", help="the result as JSON on stdout, not the report")
+    parser.add_argument(
+        "--random", action="store_true", help="write Faker values instead of the report's (prints the seed)"
+    )
     parser.add_argument("--seed", type=int, help="seed for --random (implies --random)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
@@ -89,7 +94,8 @@ def read_credentials(environ: dict[str, str] | os._Environ) -> tuple[str, str]:
     missing = [name for name, value in (("QA_EMAIL", email), ("QA_PASSWORD", password)) if not value]
     if missing:
         raise UsageError(
-            f"{' and '.join(missing)} not set: credentials come from the environment, never from the command line"
+            f"{' and '.join(missing)} not set: credentials come from the environment, "
+            "never from the command line"
         )
     register_secret(password)
     return email, password
@@ -123,7 +129,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     on_exchange = _log_exchange if args.verbose else None
     with httpx.Client(
-        base_url=url, timeout=args.timeout, follow_redirects=False, headers={"User-Agent": f"{PROG}/{__version__}"}
+        base_url=url,
+        timeout=args.timeout,
+        follow_redirects=False,
+        headers={"User-Agent": f"{PROG}/{__version__}"},
     ) as http:
         client = ApiClient(http, on_exchange=on_exchange)
         on_phase = None if args.json else partial(render.print_phase, out=sys.stdout, verbose=args.verbose)
@@ -145,7 +154,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 def _usage(message: str, *, as_json: bool) -> int:
     print(f"{PROG}: usage error: {redact(message)} (see {PROG} --help)", file=sys.stderr)
     if as_json:
-        print(json.dumps({"tool": PROG, "exit_code": int(ExitCode.USAGE), "outcome": "Usage error", "error": redact(message)}))
+        document = {"tool": PROG, "exit_code": int(ExitCode.USAGE), "outcome": "Usage error"}
+        print(json.dumps({**document, "error": redact(message)}))
     return int(ExitCode.USAGE)
 
 

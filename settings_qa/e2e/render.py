@@ -10,7 +10,6 @@ from settings_qa.e2e.describe import short_value
 from settings_qa.e2e.outcome import ExitCode, PhaseResult, RunResult
 from settings_qa.redaction import redact, redact_data
 
-PHASE_TITLES = {1: "AUTHENTICATION", 2: "FETCH CURRENT SETTINGS", 3: "UPDATE SETTINGS", 4: "VERIFY PERSISTENCE"}
 PHASE_KEYS = {1: "authentication", 2: "fetch", 3: "update", 4: "persistence"}
 WIDTH = 52
 
@@ -77,7 +76,7 @@ def _json_phases(result: RunResult) -> list[dict[str, Any]]:
     return [
         _json_phase(ran[number], PHASE_KEYS[number]) if number in ran
         else {"phase": number, "name": PHASE_KEYS[number], "status": "skipped"}
-        for number in PHASE_TITLES
+        for number in PHASE_KEYS
     ]
 
 
@@ -117,7 +116,8 @@ def _phase(phase: PhaseResult, out: TextIO, *, verbose: bool) -> None:
         if check.ok:
             _print(out, f"  ✓ {check.field}: {short_value(check.actual)}")
         else:
-            _print(out, f"  ✗ {check.field}: expected {short_value(check.expected)!r}, got {short_value(check.actual)!r}")
+            expected, actual = short_value(check.expected), short_value(check.actual)
+            _print(out, f"  ✗ {check.field}: expected {expected!r}, got {actual!r}")
 
 
 def _restore_alarm(result: RunResult, out: TextIO) -> None:

@@ -5,6 +5,11 @@ still have committed (the incident's step 8), and the server may have closed the
 connection after it (the shared client retries once on a fresh one). Only fields that
 differ from their original values are written, so a failed save that changed nothing
 costs no second write. The restore is judged by the read-back, not by the PUT's status.
+
+A save that got no answer (timeout, Ctrl-C) may still be running on the server: reading
+"nothing changed yet" would prove nothing, so then every written field is put back
+unconditionally (a backend that serialises writes applies it after the stray save), and
+the operator is warned that a late save could still land.
 """
 
 from __future__ import annotations
@@ -30,11 +35,17 @@ def restore(
     current: Business | None,
     *,
     timeout: float,
+    in_flight: bool = False,
 ) -> PhaseResult:
     phase = PhaseResult(None, TITLE)
     started = time.perf_counter()
     wanted = {name: getattr(original, name) for name in fields}
-    if current is None:  # the check stopped before reading the state back: look now
+    if in_flight:
+        current = None
+        phase.notes.append(
+            "a save got no answer and may still land after this restore: check the account again later"
+        )
+    elif current is None:  # the check stopped before reading the state back: look now
         current, _ = _read(client, token, timeout)
     differing = {
         name: value for name, value in wanted.items() if current is None or getattr(current, name) != value

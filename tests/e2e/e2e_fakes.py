@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import threading
 import time
 from copy import deepcopy
 from typing import Any, Callable
@@ -40,7 +41,8 @@ def jwt_like(sub: str, secret_part: str = "c2lnbmF0dXJlLW5vdC1jaGVja2Vk") -> str
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part({'sub': sub, 'exp': int(time.time()) + 600})}.{secret_part}"
+    claims = {"sub": sub, "exp": int(time.time()) + 600}
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.{secret_part}"
 
 
 class FakeBackend:
@@ -54,6 +56,7 @@ class FakeBackend:
         self.get_hook: Hook | None = None
         self.put_hook: Hook | None = None
         self.puts: list[dict[str, Any]] = []  # every PUT body received, in order
+        self.row_lock = threading.Lock()  # saves are serialised, like a locked database row
 
     def writable(self) -> dict[str, Any]:
         return {name: self.business[name] for name in WRITABLE}
@@ -61,7 +64,7 @@ class FakeBackend:
     def apply(self, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The contract's PUT: partial update; audit_pending when the description changed."""
         updated = {**self.business, **body}
-        changed = updated["description"] != self.business["description"] or updated["faqs"] != self.business["faqs"]
+        changed = any(updated[key] != self.business[key] for key in ("description", "faqs"))
         if changed:
             updated["audit_status"] = "pending"
         updated["updated_at"] = "2026-01-26T10:00:01Z"
@@ -93,11 +96,12 @@ class FakeBackend:
         def update(request: Request, body: dict[str, Any]) -> Response:
             if request.headers.get("authorization") != f"Bearer {self.token}":
                 return JSONResponse({"detail": "Not authenticated"}, 401, {"WWW-Authenticate": "Bearer"})
-            self.puts.append(body)
-            if self.put_hook and (answer := self.put_hook(body)) is not None:
-                return answer
-            status, business = self.apply(body)
-            return JSONResponse({"status": status, "business": business})
+            with self.row_lock:
+                self.puts.append(body)
+                if self.put_hook and (answer := self.put_hook(body)) is not None:
+                    return answer
+                status, business = self.apply(body)
+                return JSONResponse({"status": status, "business": business})
 
         return app
 
@@ -119,7 +123,7 @@ def json_error(status: int, detail: Any) -> Hook:
 
 
 def gateway_502() -> Starlette:
-    page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+    page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
     async def any_path(request: Any) -> Response:
         return HTMLResponse(page, status_code=502)

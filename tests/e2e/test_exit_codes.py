@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, Callable
 
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from conftest import Fake, run_e2e
+from conftest import Fake, Run, run_e2e
 from e2e_fakes import ORIGINAL, incident_put, json_error
 
 
@@ -19,10 +20,12 @@ def test_wrong_password_exits_1_with_the_backends_detail(fake: Fake) -> None:
     assert "PHASE 2" not in run.stdout and fake.backend.puts == []
 
 
-def test_a_login_endpoint_that_errors_exits_1(fake: Fake) -> None:
+def test_a_login_endpoint_that_errors_exits_1(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
     fake.backend.login_hook = json_error(500, "auth database unavailable")
 
-    run = run_e2e("--url", fake.url)
+    run = run_in_process("--url", fake.url)
 
     assert run.code == 1, run.output
     assert "HTTP 500: auth database unavailable" in run.stdout
@@ -54,10 +57,28 @@ def test_the_incident_exits_3_and_the_committed_change_is_restored(fake: Fake) -
     assert fake.backend.writable() == {k: ORIGINAL[k] for k in fake.backend.writable()}
 
 
-def test_a_save_error_detail_is_surfaced(fake: Fake) -> None:
+def test_a_save_that_times_out_exits_3_and_is_restored_after_it_lands(fake: Fake) -> None:
+    def slow_first_save(body: dict[str, Any]) -> None:
+        if len(fake.backend.puts) == 1:
+            time.sleep(2.2)  # the client gives up at 1.5 s; the save still commits afterwards
+
+    fake.backend.put_hook = slow_first_save
+
+    run = run_e2e("--url", fake.url, "--timeout", "1.5")
+
+    assert run.code == 3, run.output
+    assert "PUT /api/business/me: no answer within 1.5 s" in run.stdout
+    assert "may still land after this restore" in run.stdout
+    assert len(fake.backend.puts) == 2  # written back blindly, not judged by a too-early read
+    assert fake.backend.writable() == {k: ORIGINAL[k] for k in fake.backend.writable()}
+
+
+def test_a_save_error_detail_is_surfaced(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
     fake.backend.put_hook = json_error(500, "ImportError: cannot import name 'SessionLocal'")
 
-    run = run_e2e("--url", fake.url)
+    run = run_in_process("--url", fake.url)
 
     assert run.code == 3, run.output
     assert "  Error: save failed: HTTP 500: ImportError: cannot import name 'SessionLocal'" in run.stdout
@@ -65,7 +86,9 @@ def test_a_save_error_detail_is_surfaced(fake: Fake) -> None:
     assert len(fake.backend.puts) == 1
 
 
-def test_a_save_that_does_not_persist_exits_4_naming_the_fields(fake: Fake) -> None:
+def test_a_save_that_does_not_persist_exits_4_naming_the_fields(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
     original_put = fake.backend.apply
 
     def forget_hours(body: dict[str, Any]) -> Any:
@@ -76,7 +99,7 @@ def test_a_save_that_does_not_persist_exits_4_naming_the_fields(fake: Fake) -> N
 
     fake.backend.put_hook = forget_hours
 
-    run = run_e2e("--url", fake.url, "--json")
+    run = run_in_process("--url", fake.url, "--json")
 
     assert run.code == 4, run.output
     result = run.json()
@@ -86,10 +109,12 @@ def test_a_save_that_does_not_persist_exits_4_naming_the_fields(fake: Fake) -> N
     assert fake.backend.writable()["name"] == ORIGINAL["name"]
 
 
-def test_persistence_failure_prints_a_cross_per_field(fake: Fake) -> None:
+def test_persistence_failure_prints_a_cross_per_field(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
     fake.backend.persist = False
 
-    run = run_e2e("--url", fake.url)
+    run = run_in_process("--url", fake.url)
 
     assert run.code == 4, run.output
     assert "PHASE 4: VERIFY PERSISTENCE - ❌ FAIL" in run.stdout
@@ -116,7 +141,8 @@ def test_a_failed_restore_after_a_passing_check_exits_4_loudly(fake: Fake) -> No
 
 
 def test_a_business_that_breaks_the_contract_exits_5(fake: Fake) -> None:
-    fake.backend.get_hook = lambda _: JSONResponse({**fake.backend.business, "id": "7", "owner_password_hash": "x"})
+    broken = {**fake.backend.business, "id": "7", "owner_password_hash": "x"}
+    fake.backend.get_hook = lambda _: JSONResponse(broken)
 
     run = run_e2e("--url", fake.url)
 
@@ -134,14 +160,16 @@ def test_a_login_200_that_is_not_json_exits_5(fake: Fake) -> None:
     assert "login response: HTTP 200 but the body is not JSON (text/plain; charset=utf-8)" in run.stderr
 
 
-def test_a_save_that_skips_the_audit_exits_5_and_restores(fake: Fake) -> None:
+def test_a_save_that_skips_the_audit_exits_5_and_restores(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
     def no_audit(body: dict[str, Any]) -> Any:
         status, business = fake.backend.apply(body)
         return JSONResponse({"status": "success", "business": business})
 
     fake.backend.put_hook = no_audit
 
-    run = run_e2e("--url", fake.url)
+    run = run_in_process("--url", fake.url)
 
     assert run.code == 5, run.output
     assert "status 'success' although the description changed" in run.stdout

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import Fake, run_e2e
+from typing import Callable
+
+from conftest import Fake, Run, run_e2e
 from e2e_fakes import ORIGINAL
 
 REPORT = {
@@ -48,11 +50,13 @@ def test_two_runs_in_a_row_both_pass_and_leave_the_account_unchanged(fake: Fake)
     assert len(fake.backend.puts) == 4  # a write and a restore per run
 
 
-def test_values_already_in_place_are_still_proven_with_a_marker(fake: Fake) -> None:
+def test_values_already_in_place_are_still_proven_with_a_marker(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
     fake.backend.business.update(REPORT)
     before = fake.backend.writable()
 
-    run = run_e2e("--url", fake.url, "--json")
+    run = run_in_process("--url", fake.url, "--json")
 
     assert run.code == 0, run.output
     result = run.json()
@@ -90,8 +94,10 @@ def test_random_values_print_the_seed_and_repeat_with_it(fake: Fake) -> None:
     assert fake.backend.writable()["name"] == ORIGINAL["name"]
 
 
-def test_json_reports_phases_timings_and_no_failed_fields(fake: Fake) -> None:
-    run = run_e2e("--url", fake.url, "--json")
+def test_json_reports_phases_timings_and_no_failed_fields(
+    fake: Fake, run_in_process: Callable[..., Run]
+) -> None:
+    run = run_in_process("--url", fake.url, "--json")
 
     assert run.code == 0, run.output
     result = run.json()
