@@ -166,6 +166,9 @@ def _log_exchange(exchange: Exchange) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point: never a traceback, always one of the documented codes."""
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets '?' for ✅, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         return run(argv)
     except KeyboardInterrupt:

@@ -99,3 +99,10 @@ def test_an_html_502_page_exits_69_with_its_title(serve: Callable[[Any], str]) -
 
     assert_one_clear_line(run, 69, "HTTP 502: 502 Bad Gateway (text/html")
     assert "<html>" not in run.output
+
+
+def test_a_terminal_without_utf8_still_gets_the_report_and_the_right_code() -> None:
+    run = run_e2e("--url", f"http://127.0.0.1:{free_port()}", env={"PYTHONIOENCODING": "ascii"})
+
+    assert_one_clear_line(run, 69, "connection refused")
+    assert "Exit code: 69 (Target unreachable)" in run.stdout
