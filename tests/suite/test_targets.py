@@ -1,0 +1,66 @@
+"""The same scenarios pass in every target mode, and a bad target fails in one clear line."""
+
+import httpx
+import pytest
+
+from contracts.models import WRITABLE_FIELDS
+from settings_qa.targets import ServedTarget
+from tests.suite.helpers import ROOT, run_suite
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    target = ServedTarget(ROOT / "backend", tmp_path_factory.mktemp("served"), "targets",
+                          {"primary": "Deployment Co", "secondary": "Neighbour Co"})
+    target.start()
+    yield target
+    target.stop()
+
+
+def _settings(target, role):
+    account = target.accounts[role]
+    token = httpx.post(f"{target.base_url}/api/auth/login",
+                       json={"email": account.email, "password": account.password}).json()["access_token"]
+    business = httpx.get(f"{target.base_url}/api/business/me", headers={"Authorization": f"Bearer {token}"}).json()
+    return {k: business[k] for k in WRITABLE_FIELDS}
+
+
+def test_deployment_mode_passes_under_xdist_and_leaves_accounts_as_found(served):
+    accounts = served.accounts
+    env = {"QA_EMAIL": accounts["primary"].email, "QA_PASSWORD": accounts["primary"].password,
+           "QA_EMAIL_2": accounts["secondary"].email, "QA_PASSWORD_2": accounts["secondary"].password,
+           "QA_EMAIL_NO_BUSINESS": accounts["no_business"].email,
+           "QA_PASSWORD_NO_BUSINESS": accounts["no_business"].password}
+    before = {role: _settings(served, role) for role in ("primary", "secondary")}
+    run = run_suite("features", "-q", "-n", "2", "--base-url", served.base_url, env=env)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "skipped" not in run.stdout
+    assert {role: _settings(served, role) for role in ("primary", "secondary")} == before
+
+
+def test_served_mode_passes():
+    run = run_suite("features", "-q", "--target", "served")
+    assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_deployment_mode_without_a_second_account_skips_with_the_variables_to_set(served):
+    account = served.accounts["primary"]
+    run = run_suite("features", "-q", "-rs", "-m", "isolation", "--base-url", served.base_url,
+                    env={"QA_EMAIL": account.email, "QA_PASSWORD": account.password,
+                         "QA_EMAIL_2": "", "QA_PASSWORD_2": ""})
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "needs the secondary account: set QA_EMAIL_2 and QA_PASSWORD_2" in run.stdout
+
+
+def test_deployment_target_without_base_url_is_a_usage_error():
+    run = run_suite("features", "-q", "--target", "deployment")
+    assert run.returncode == 4
+    assert "the deployment target needs --base-url" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_missing_backend_fails_every_test_with_one_clear_line(tmp_path):
+    run = run_suite("features/test_scenarios.py", "-q", "-k", "logs_in", "--backend-path", str(tmp_path))
+    assert run.returncode == 1
+    assert f"target not available: no ai_receptionist package under {tmp_path}" in run.stdout
+    assert "Traceback" not in run.stdout
