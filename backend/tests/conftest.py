@@ -83,10 +83,23 @@ def sqlite_url(tmp_path, monkeypatch) -> Iterator[str]:
     reset_engine()
 
 
-@pytest.fixture
-async def client(database_url) -> AsyncIterator[httpx.AsyncClient]:
+async def _in_process_client() -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+async def client(database_url) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app in process, on each database."""
+    async for client in _in_process_client():
+        yield client
+
+
+@pytest.fixture
+async def sqlite_client(sqlite_url) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app in process, on SQLite only: for tests whose subject is not the database."""
+    async for client in _in_process_client():
         yield client
 
 

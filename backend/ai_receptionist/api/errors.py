@@ -3,8 +3,11 @@
 import math
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from ai_receptionist.schemas.errors import ErrorMessage
 
@@ -49,5 +52,29 @@ async def validation_error_handler(request: Request, exc: RequestValidationError
     return JSONResponse(status_code=422, content={"detail": errors})
 
 
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def documented_methods(request: Request) -> set[str]:
+    """The methods the app's OpenAPI document gives the request's path."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            methods |= {m.upper() for m in operations if m in _HTTP_METHODS}
+    return methods
+
+
+async def http_error_handler(request: Request, exc: StarletteHTTPException):
+    """FastAPI's handler, except that a 405's `Allow` lists every method of the path.
+
+    Starlette answers 405 from the first route whose path matches, so GET and PUT on
+    /api/business/me (two routes) would each claim to be the only method.
+    """
+    if exc.status_code == 405 and (methods := documented_methods(request)):
+        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(methods))}
+    return await http_exception_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
