@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-DEFAULT_EXAMPLES = 30
+DEFAULT_EXAMPLES = 50
 _TRUE = {"1", "true", "yes", "on"}
 
 
