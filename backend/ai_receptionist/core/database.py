@@ -8,14 +8,14 @@
 import threading
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from ai_receptionist.core.config import clear_settings, get_settings
 from ai_receptionist.models import Base
 
 _lock = threading.RLock()
 _engine: Engine | None = None
-_SessionLocal: sessionmaker[Session] | None = None
+_SessionLocal: sessionmaker | None = None
 _schema_ready = False
 
 
@@ -43,7 +43,7 @@ def get_engine() -> Engine:
         return _engine
 
 
-def get_session_local() -> sessionmaker[Session]:
+def get_session_local() -> sessionmaker:
     """Get the SessionLocal factory."""
     global _SessionLocal
     with _lock:
