@@ -43,7 +43,9 @@ async def test_put_auditor_import_failure_rolls_back_every_field(
     client = lenient_client
     before = await get_me(client=client, headers=owner_headers)
 
-    response = await put_me(client=client, headers=owner_headers, body={"name": "Lex Makes It", "description": "New"})
+    body = {"name": "Lex Makes It", "description": "New"}
+
+    response = await put_me(client=client, headers=owner_headers, body=body)
 
     assert response.status_code == 500
     assert await get_me(client=client, headers=owner_headers) == before

@@ -8,7 +8,9 @@ from ai_receptionist.services.voice.audit_rules import open_days, run_rules
 
 def kb(*, hours=None, description=None, faqs=()):
     faq_dicts = [{"question": q, "answer": a} for q, a in faqs]
-    return build_knowledge_base(business_name="Acme", business_hours=hours, description=description, faqs=faq_dicts)
+    return build_knowledge_base(
+        business_name="Acme", business_hours=hours, description=description, faqs=faq_dicts
+    )
 
 
 @pytest.mark.parametrize(
@@ -29,7 +31,8 @@ def test_open_days_reads_common_hour_formats(hours, days):
 
 
 def test_rules_clean_knowledge_base_has_no_findings():
-    base = kb(hours="Mon-Fri 9-5", description="Family bakery.", faqs=[("Open Monday?", "Yes, we are open on Monday.")])
+    faqs = [("Open Monday?", "Yes, we are open on Monday.")]
+    base = kb(hours="Mon-Fri 9-5", description="Family bakery.", faqs=faqs)
 
     assert run_rules(base, blocked=("guaranteed results",)) == []
 

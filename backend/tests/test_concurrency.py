@@ -49,7 +49,8 @@ def _put_in_threads(*, app, headers: dict, bodies: list[dict]) -> list[int]:
 def test_put_concurrent_different_fields_all_persist(database_url):
     app = create_app()
     owner = create_owner(email="busy@example.com", business_name="Start")
-    token = anyio.run(lambda: _request(app, "POST", LOGIN, json={"email": owner.email, "password": DEFAULT_PASSWORD}))
+    credentials = {"email": owner.email, "password": DEFAULT_PASSWORD}
+    token = anyio.run(lambda: _request(app, "POST", LOGIN, json=credentials))
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
 
     for round_number in range(ROUNDS):

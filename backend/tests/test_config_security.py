@@ -56,7 +56,10 @@ def test_settings_without_jwt_secret_generate_stable_secret(monkeypatch):
     assert first.jwt_secret not in repr(first)
 
 
-@pytest.mark.parametrize(("raw", "phrases"), [(None, config.DEFAULT_BLOCKED_PHRASES), ("", ()), (" a b , ,C ", ("a b", "C"))])
+@pytest.mark.parametrize(
+    ("raw", "phrases"),
+    [(None, config.DEFAULT_BLOCKED_PHRASES), ("", ()), (" a b , ,C ", ("a b", "C"))],
+)
 def test_parse_blocked_phrases_reads_comma_list(raw, phrases):
     assert config.parse_blocked_phrases(raw) == phrases
 

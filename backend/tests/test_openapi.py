@@ -34,7 +34,8 @@ async def test_openapi_business_me_requires_http_bearer(openapi):
     assert openapi["components"]["securitySchemes"]["HTTPBearer"] == {
         "type": "http", "scheme": "bearer", "description": "Access token from POST /api/auth/login"
     }
-    assert openapi["paths"][ME]["get"]["security"] == openapi["paths"][ME]["put"]["security"] == [{"HTTPBearer": []}]
+    for method in ("get", "put"):
+        assert openapi["paths"][ME][method]["security"] == [{"HTTPBearer": []}]
     assert "security" not in openapi["paths"][LOGIN]["post"]
 
 
