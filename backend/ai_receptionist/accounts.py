@@ -1,5 +1,6 @@
 """Accounts: created by an operator (CLI or `create_account`), never by sign-up."""
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,23 +16,21 @@ class AccountError(ValueError):
     """An account cannot be created as asked (duplicate email, invalid field...)."""
 
 
+def _first_error(exc: ValidationError) -> str:
+    """Field and rule of the first error, without the rejected value (it may be a password)."""
+    first = exc.errors()[0]
+    return f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+
+
 def _validated_business(name: str, fields: dict) -> dict:
     unknown = set(fields) - (set(BusinessUpdate.model_fields) - {"name"})
     if unknown:
         raise AccountError(f"unknown business field(s): {', '.join(sorted(unknown))}")
     try:
         update = BusinessUpdate.model_validate({"name": name, **fields})
-    except ValueError as exc:
+    except ValidationError as exc:
         raise AccountError(f"invalid business: {_first_error(exc)}") from None
     return update.changes()
-
-
-def _first_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(exc)
 
 
 def create_account(
@@ -40,8 +39,7 @@ def create_account(
     """Create an account (and its business unless `business_name` is None); return its id."""
     try:
         LoginRequest(email=email, password=password)
-    except ValueError as exc:
-        # Never echo the password: name the field and the rule only.
+    except ValidationError as exc:
         raise AccountError(f"invalid account: {_first_error(exc)}") from None
     if business_name is None and business_fields:
         raise AccountError("business fields given without a business name")
@@ -52,13 +50,14 @@ def create_account(
         session.add(account)
         try:
             session.flush()
+            account_id = account.id
             if business is not None:
-                session.add(Business(owner_id=account.id, **business))
+                session.add(Business(owner_id=account_id, **business))
             session.commit()
         except IntegrityError:
             session.rollback()
             raise AccountError(f"an account with email {email!r} already exists") from None
-        return account.id
+    return account_id
 
 
 def authenticate(session: Session, *, email: str, password: str) -> Account | None:
