@@ -12,20 +12,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
 python=${PYTHON:-.venv/bin/python}
-command="$python -m pytest -m smoke -q -p no:cacheprovider"
+pytest=$(dirname "$python")/pytest
+command="$pytest -m smoke"
 
 echo "machine: $(nproc) cores, $(uname -sr), $($python -V), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: $command"
 
 measure() {  # $1: label; the environment is already set
     if command -v hyperfine >/dev/null; then
-        hyperfine --style basic --warmup 2 --runs "$runs" --command-name "$1" "$command" \
+        hyperfine --style none --warmup 2 --runs "$runs" --command-name "$1" "$command" \
             --export-json "/tmp/bench-smoke-$$.json" >/dev/null
         "$python" - "/tmp/bench-smoke-$$.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 print(f"{r['command']}: median {r['median']:.3f} s, min {r['min']:.3f} s, max {r['max']:.3f} s "
-      f"({len(r['times'])} runs, hyperfine)")
+      f"({len(r['times'])} runs, hyperfine); CPU per run {r['user'] + r['system']:.2f} s "
+      f"(user {r['user']:.2f} + system {r['system']:.2f}, mean)")
 PY
         rm -f "/tmp/bench-smoke-$$.json"
     else
