@@ -119,11 +119,9 @@ class SourceTree:
         """Check a first-party import; `external_names(module)` lists a non-tree module's names."""
         target = self.path_of(ref.module)
         if target is None:
-            parent, _, leaf = ref.module.rpartition(".")
-            return Unresolved(
-                ref, "module", ref.module, tuple(self.submodules(parent) if parent else ()),
-                str(self.root.joinpath(*parent.split("."))) if parent else str(self.root),
-            )
+            parent = ref.module.rpartition(".")[0]
+            folder = self.root.joinpath(*parent.split(".")) if parent else self.root
+            return Unresolved(ref, "module", ref.module, tuple(self.submodules(parent)), str(folder))
         if ref.name is None:
             return None
         if self.is_package(ref.module) and self.path_of(f"{ref.module}.{ref.name}") is not None:
