@@ -46,6 +46,14 @@ def test_settings_invalid_ttl_raises_config_error(monkeypatch, raw):
         get_settings()
 
 
+def test_settings_short_jwt_secret_raises_config_error_without_echo(monkeypatch):
+    monkeypatch.setenv("JWT_SECRET", "too-short-secret")
+
+    with pytest.raises(ConfigError, match="at least 32 bytes") as error:
+        get_settings()
+    assert "too-short-secret" not in str(error.value)
+
+
 def test_settings_without_jwt_secret_generate_stable_secret(monkeypatch):
     monkeypatch.delenv("JWT_SECRET", raising=False)
     first = get_settings()

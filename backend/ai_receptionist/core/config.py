@@ -68,9 +68,19 @@ def parse_blocked_phrases(raw: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in raw.split(",") if p.strip())
 
 
+MIN_JWT_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key is at least as long as the hash
+
+
+def _jwt_secret_from_env() -> str | None:
+    secret = os.environ.get("JWT_SECRET") or None
+    if secret is not None and len(secret.encode("utf-8")) < MIN_JWT_SECRET_BYTES:
+        raise ConfigError(f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes long")
+    return secret
+
+
 @cache
 def get_settings() -> Settings:
-    secret = os.environ.get("JWT_SECRET") or None
+    secret = _jwt_secret_from_env()
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         jwt_secret=secret or _development_secret(),
