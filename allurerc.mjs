@@ -17,37 +17,36 @@ const phase = (name, value) => ({
   expand: true,
 });
 
-// Folders that hold results directly (one per leg) -> environments with the leg's properties.
-function legs() {
+// Result folders (one per leg, or per shard of a leg) -> the leg each belongs to, read from the
+// prefix of its environment.properties keys ("sqlite.target = embedded"). Shards of a leg
+// make one environment; a folder without a leg makes none.
+function folders() {
   if (!existsSync(RESULTS)) return [];
   return readdirSync(RESULTS, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .filter((leg) => readdirSync(join(RESULTS, leg)).some((f) => f.endsWith("-result.json")));
+    .map((entry) => join(RESULTS, entry.name))
+    .filter((folder) => existsSync(join(folder, "environment.properties")));
 }
 
-function properties(leg) {
-  const file = join(RESULTS, leg, "environment.properties");
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, "utf-8")
-      .split("\n")
-      .map((line) => line.split(" = "))
-      .filter((pair) => pair.length === 2 && pair[0] !== "leg")
-      .map(([key, value]) => [key.trim(), value.trim()]),
-  );
+function properties(folder) {
+  return readFileSync(join(folder, "environment.properties"), "utf-8")
+    .split("\n")
+    .map((line) => line.split(" = "))
+    .filter((pair) => pair.length === 2 && pair[0].includes("."))
+    .map(([key, value]) => [key.trim().split("."), value.trim()]);
 }
 
-const environments = Object.fromEntries(
-  legs().map((leg) => [
-    leg,
-    {
+const environments = {};
+for (const folder of folders()) {
+  for (const [[leg, key], value] of properties(folder)) {
+    environments[leg] ??= {
       name: leg,
-      variables: properties(leg),
+      variables: {},
       matcher: ({ labels }) => labels.some((l) => l.name === "leg" && l.value === leg),
-    },
-  ]),
-);
+    };
+    environments[leg].variables[key] = value;
+  }
+}
 
 export default defineConfig({
   name: "Business settings QA",

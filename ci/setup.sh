@@ -4,16 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-stamp_of() { cat requirements.txt pyproject.toml | sha256sum | cut -c1-16; }
+stamp_of() { cat requirements.txt ci/requirements-ci.txt pyproject.toml | sha256sum | cut -c1-16; }
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 if [ "$(cat .venv/.settings-qa-stamp 2>/dev/null)" != "$(stamp_of)" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
     | grep -v -E "^WARNING: Location .* is ignored" || true
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r ci/requirements-ci.txt 2>&1 \
+    | grep -v -E "^WARNING: Location .* is ignored" || true
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 \
     | grep -v -E "^WARNING: Location .* is ignored" || true
-  .venv/bin/python -c "import pytest_bdd, schemathesis, allure, xdist, httpx, fastapi, sqlalchemy" \
+  .venv/bin/python -c "import pytest_bdd, schemathesis, allure, xdist, httpx, fastapi, sqlalchemy, check_jsonschema" \
     || { echo "setup: the toolchain did not install" >&2; exit 1; }
   stamp_of > .venv/.settings-qa-stamp
+fi
+# The report's npm tools (allure 3, playwright-core), when Node is there.
+if command -v npm > /dev/null; then
+  bash ci/setup-node.sh
 fi

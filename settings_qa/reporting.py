@@ -14,6 +14,7 @@ All of it is inert when Allure is not active (no --alluredir).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,9 @@ def label_result(result: Any, leg: str | None) -> None:
         result.labels.append(Label(name="epic", value=EPICS[layer]))
     if leg and "leg" not in names:
         result.labels.append(Label(name="leg", value=leg))
+        # The same test in two legs is two tests, not a retry: give each leg its own history.
+        if result.historyId:
+            result.historyId = hashlib.md5(f"{result.historyId}:{leg}".encode()).hexdigest()
     if result.status in _FAILED and "phase" not in names:
         phase = {"smoke": "import", "contract": "contract"}.get(layer) or tag_phase(tags) or "other"
         result.labels.append(Label(name="phase", value=phase))
@@ -166,8 +170,8 @@ def environment(config: pytest.Config, target: Any) -> None:
         return
     folder = Path(config.option.allure_report_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    leg = os.environ.get("QA_REPORT_LEG")
     lines = {
-        "leg": os.environ.get("QA_REPORT_LEG", "-"),
         "target": target.mode,
         "base_url": target.base_url,
         "database": _database(target),
@@ -175,8 +179,9 @@ def environment(config: pytest.Config, target: Any) -> None:
         "suite_version": __version__,
         "backend_version": getattr(target, "backend_version", None) or _backend_version(target),
     }
+    prefix = f"{leg}." if leg else ""  # legs merged into one report keep their values apart
     (folder / "environment.properties").write_text(
-        "".join(f"{k} = {redact(v)}\n" for k, v in lines.items()), encoding="utf-8"
+        "".join(f"{prefix}{k} = {redact(v)}\n" for k, v in lines.items()), encoding="utf-8"
     )
 
 
