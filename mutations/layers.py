@@ -56,7 +56,8 @@ def layer_env(settings: RunSettings) -> dict[str, str]:
     return env
 
 
-def pytest_command(layer: str, backend: Path, junit: Path, settings: RunSettings) -> tuple[list[str], dict[str, str]]:
+def pytest_command(layer: str, backend: Path, junit: Path,
+                   settings: RunSettings) -> tuple[list[str], dict[str, str]]:
     base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-x", "-q", "--junitxml", str(junit)]
     env = layer_env(settings)
     if layer == "smoke":
@@ -72,8 +73,12 @@ def failing_tests(junit: Path) -> list[tuple[str, str]]:
     """(test id, first line of the message) of every failed or erroring test in a JUnit XML file."""
     if not junit.is_file():
         return []
+    try:
+        root = ET.parse(junit).getroot()
+    except ET.ParseError:  # a run killed while writing it: no verdict from this file
+        return []
     found = []
-    for case in ET.parse(junit).getroot().iter("testcase"):
+    for case in root.iter("testcase"):
         problem = case.find("failure")
         if problem is None:
             problem = case.find("error")
@@ -93,9 +98,11 @@ def run_pytest_layer(layer: str, backend: Path, workdir: Path, settings: RunSett
     args, env = pytest_command(layer, backend, junit, settings)
     started = time.perf_counter()
     try:
-        done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=settings.timeout)
+        done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=settings.timeout)
     except subprocess.TimeoutExpired:
-        return LayerRun(layer, False, "", time.perf_counter() - started, f"timed out after {settings.timeout:.0f} s")
+        return LayerRun(layer, False, "", time.perf_counter() - started,
+                        f"timed out after {settings.timeout:.0f} s")
     seconds = time.perf_counter() - started
     (workdir / f"{layer}.log").write_text(done.stdout + done.stderr)
     failures = failing_tests(junit)
@@ -115,8 +122,8 @@ def run_e2e_layer(backend: Path, workdir: Path, settings: RunSettings) -> LayerR
     try:
         with ServedBackend(backend, workdir, env) as served:
             check_env = {**env, "QA_EMAIL": served.email, "QA_PASSWORD": served.password}
-            done = subprocess.run([sys.executable, "-m", "settings_qa.e2e", "--url", served.url, "--timeout", "10"],
-                                  cwd=REPO, env=check_env, capture_output=True, text=True,
+            command = [sys.executable, "-m", "settings_qa.e2e", "--url", served.url, "--timeout", "10"]
+            done = subprocess.run(command, cwd=REPO, env=check_env, capture_output=True, text=True,
                                   timeout=settings.timeout)
             log_tail = served.log_tail()
     except (ServeError, subprocess.TimeoutExpired) as error:

@@ -32,7 +32,8 @@ class Outcome:
                 found.append(f"{run.layer}: false alarm on the unmodified backend: {run.evidence}")
             elif not self.baseline and not run.failed:
                 found.append(f"{run.layer}: the fault SURVIVED (the layer passed)")
-            elif run.layer == "e2e" and self.e2e_exit is not None and not run.evidence.startswith(f"exit {self.e2e_exit} "):
+            elif (run.layer == "e2e" and self.e2e_exit is not None
+                  and not run.evidence.startswith(f"exit {self.e2e_exit} ")):
                 found.append(f"e2e: expected exit {self.e2e_exit}, got {run.evidence}")
         return found
 
@@ -42,7 +43,8 @@ class Outcome:
                 "baseline": self.baseline, "problems": self.problems()}
 
 
-def run_fault(fault: Fault, workdir: Path, settings: RunSettings, backend: Path = REPO / "backend") -> Outcome:
+def run_fault(fault: Fault, workdir: Path, settings: RunSettings,
+              backend: Path = REPO / "backend") -> Outcome:
     """Apply `fault` to a copy under `workdir` and run its layers, cheapest first, each to the end."""
     started = time.perf_counter()
     copy = faulty_copy(backend, workdir / "backend", fault)
