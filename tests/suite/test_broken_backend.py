@@ -1,6 +1,6 @@
 """Against deliberately broken copies of the backend the scenarios fail, naming scenario and field."""
 
-from tests.suite.helpers import broken_backend, run_suite
+from suite.helpers import broken_backend, run_suite
 
 SERVICE = "ai_receptionist/services/business_settings.py"
 

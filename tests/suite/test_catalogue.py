@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.suite.helpers import ROOT, run_suite
+from suite.helpers import ROOT, run_suite
 
 NEW_FEATURE = """\
 @update @writes

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from settings_qa.targets import ServedTarget
-from tests.suite.helpers import ROOT, run_suite
+from suite.helpers import ROOT, run_suite
 
 FAILING_FEATURE = """\
 @writes

@@ -5,7 +5,7 @@ import pytest
 
 from contracts.models import WRITABLE_FIELDS
 from settings_qa.targets import ServedTarget
-from tests.suite.helpers import ROOT, run_suite
+from suite.helpers import ROOT, run_suite
 
 
 @pytest.fixture(scope="module")
