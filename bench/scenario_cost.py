@@ -86,8 +86,8 @@ def main() -> None:
     print(f"  Gherkin scenario (setup+call+teardown, pytest --durations), median of 5: "
           f"{statistics.median(runs) * 1000:.0f} ms; with --alluredir: {statistics.median(allure_runs) * 1000:.0f} ms")
     print(f"  bare httpx login+GET+PUT+GET in-process, mean of {iterations}: {statistics.fmean(bare) * 1000:.0f} ms "
-          f"(median {statistics.median(bare) * 1000:.0f} ms); GET+PUT+GET alone (the scenario reuses its "
-          f"session's login): {statistics.fmean(bare_no_login) * 1000:.1f} ms")
+          f"(median {statistics.median(bare) * 1000:.0f} ms); of which GET+PUT+GET after the login: "
+          f"{statistics.fmean(bare_no_login) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
