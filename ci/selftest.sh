@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
 mkdir -p reports/junit
-bash ci/pytest.sh -p no:cacheprovider -n "${QA_WORKERS:-2}" backend/tests tests \
+bash ci/pytest.sh -p no:cacheprovider -p mutations.summary -n "${QA_WORKERS:-2}" backend/tests tests \
   --junitxml reports/junit/selftest.xml "$@"

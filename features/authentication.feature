@@ -31,6 +31,17 @@ Feature: Authentication
       | a foreign-key |
       | a truncated   |
 
+  @signing_key
+  Scenario Outline: A correctly signed but <kind> token is refused
+    Given I am logged in as the primary account
+    When I fetch my settings with <kind> token
+    Then I am asked to authenticate with a bearer token
+
+    Examples:
+      | kind               |
+      | an expired         |
+      | an unknown-account |
+
   @writes
   Scenario Outline: Saving settings with <kind> token is refused and changes nothing
     Given I am logged in as the primary account

@@ -48,9 +48,14 @@ def missing_reason(role: str) -> str:
     return f"needs the {role.replace('_', ' ')} account: set {email_var} and {password_var}"
 
 
+# Provisioning order: the account without a business first, so that no account's id equals
+# its business's id and a backend that confuses the two is caught.
+PROVISIONING_ORDER = ("no_business", "primary", "secondary")
+
+
 def generated(worker: str) -> dict[str, Account]:
     """Fresh accounts for a backend the suite provisions itself, one set per xdist worker."""
     return {
         role: Account(role, f"qa-{role.replace('_', '-')}-{worker}@example.test", secrets.token_urlsafe(18))
-        for role in ROLES
+        for role in PROVISIONING_ORDER
     }

@@ -88,6 +88,27 @@ def unmatched_steps(contexts: list, paths: list[Path]) -> list[str]:
     return problems
 
 
+_SCENARIO = re.compile(r"^\s*(?:Scenario|Scenario Outline|Scenario Template|Example):\s*(.+?)\s*$")
+
+
+def duplicate_scenarios(paths: list[Path]) -> list[str]:
+    """Scenarios named alike within one file: pytest-bdd keeps only the last of them, silently."""
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.feature")))]
+    problems = []
+    for file in files:
+        seen: dict[str, int] = {}
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            match = _SCENARIO.match(line)
+            if not match:
+                continue
+            name = match.group(1)
+            if name in seen:
+                problems.append(f"{file}:{number}: scenario '{name}' is also at line {seen[name]}; "
+                                "pytest-bdd would run only one of them: rename one")
+            seen.setdefault(name, number)
+    return problems
+
+
 def _matches(contexts: list, step) -> bool:
     return any(c.type in (None, step.type) and c.parser.is_matching(step.name) for c in contexts)
 
@@ -123,10 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"settings-qa: no such file or folder: {missing[0]}", file=sys.stderr)
         return EX_USAGE
-    problems = unmatched_steps(contexts, paths)
+    problems = unmatched_steps(contexts, paths) + duplicate_scenarios(paths)
     for line in problems:
         print(line)
-    print(f"{len(problems)} undefined step(s)" if problems else "every step has a definition")
+    print(f"{len(problems)} problem(s)" if problems else "every step has a definition; scenario names are unique")
     return 1 if problems else 0
 
 

@@ -43,6 +43,7 @@ class Target:
     accounts: dict[str, Account] = field(default_factory=dict)
     timeout: float = 30.0
     app: Any = None  # the ASGI app, when in-process
+    jwt_secret: str | None = field(default=None, repr=False)  # known only for backends the suite starts
 
     @property
     def is_loopback(self) -> bool:
@@ -94,7 +95,8 @@ class EmbeddedTarget(Target):
         sys.path.insert(0, str(self.backend_path))
         self.database = ScratchDatabase(self.workdir, "embedded")
         os.environ["DATABASE_URL"] = self.database.create()
-        os.environ["JWT_SECRET"] = secrets.token_urlsafe(32)
+        self.jwt_secret = secrets.token_urlsafe(32)
+        os.environ["JWT_SECRET"] = self.jwt_secret
         try:
             from ai_receptionist.accounts import create_account
             from ai_receptionist.core.database import init_db, reset_engine
@@ -136,7 +138,7 @@ class ServedTarget(Target):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.backend_path), env.get("PYTHONPATH")]))
         env["DATABASE_URL"] = self.database.url
-        env["JWT_SECRET"] = self._secret
+        env["JWT_SECRET"] = self.jwt_secret
         return env
 
     def _cli(self, *args: str, password: str | None = None) -> None:
@@ -151,7 +153,7 @@ class ServedTarget(Target):
 
     def start(self) -> None:
         _check_backend_path(self.backend_path)
-        self._secret = secrets.token_urlsafe(32)
+        self.jwt_secret = secrets.token_urlsafe(32)
         self.database = ScratchDatabase(self.workdir, "served")
         self.database.create()
         self._cli("init-db")

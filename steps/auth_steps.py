@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 import jwt
+import pytest
 from pytest_bdd import parsers, then, when
 
 from settings_qa.redaction import register_secret
@@ -12,20 +14,35 @@ from settings_qa.world import World
 from steps.common_steps import WHO, role_of
 
 
+def _other_subject(subject: str) -> str:
+    return str(int(subject) + 10**6) if subject.isdigit() else f"nobody-{secrets.token_hex(6)}@example.test"
+
+
+def _signed_by_target(world: World, claims: dict, kind: str) -> str:
+    """Tokens only the backend's own key can make: for backends the suite starts."""
+    if world.target.jwt_secret is None:
+        pytest.skip(f"{kind} token needs the backend's signing key, known only on targets the suite starts")
+    return jwt.encode(claims, world.target.jwt_secret, algorithm="HS256")
+
+
 def forged_token(world: World, kind: str) -> str | None:
     """A token of the given kind, made from the real token's own claims where it has any."""
     claims = jwt.decode(world.token(), options={"verify_signature": False})
-    tokens = {
-        "no": None,
-        "a garbage": "not-a-jwt",
-        "an unsigned": jwt.encode(claims, None, algorithm="none"),
-        "a foreign-key": jwt.encode(claims, secrets.token_urlsafe(32), algorithm="HS256"),
-        "a truncated": world.token()[:-8],
+    makers = {
+        "no": lambda: None,
+        "a garbage": lambda: "not-a-jwt",
+        "an unsigned": lambda: jwt.encode(claims, None, algorithm="none"),
+        "a foreign-key": lambda: jwt.encode(claims, secrets.token_urlsafe(32), algorithm="HS256"),
+        "a truncated": lambda: world.token()[:-8],
+        "an expired": lambda: _signed_by_target(world, {**claims, "exp": int(time.time()) - 60}, kind),
+        "an unknown-account": lambda: _signed_by_target(
+            world, {**claims, "sub": _other_subject(str(claims.get("sub", "")))}, kind),
     }
-    if kind not in tokens:
-        raise AssertionError(f"unknown token kind {kind!r}; use one of: {', '.join(tokens)}")
-    register_secret(tokens[kind])
-    return tokens[kind]
+    if kind not in makers:
+        raise AssertionError(f"unknown token kind {kind!r}; use one of: {', '.join(makers)}")
+    token = makers[kind]()
+    register_secret(token)
+    return token
 
 
 @when(parsers.re(f"I log in as {WHO}"))
@@ -59,7 +76,7 @@ def log_in_with_extra(world: World, field: str, value: str) -> None:
     world.login(account.email, account.password, **{field: value})
 
 
-KIND = "(?P<kind>no|a garbage|an unsigned|a foreign-key|a truncated)"
+KIND = "(?P<kind>no|a garbage|an unsigned|a foreign-key|a truncated|an expired|an unknown-account)"
 
 
 @when(parsers.re(f"I fetch my settings with {KIND} token"))

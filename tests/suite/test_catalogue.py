@@ -50,3 +50,10 @@ def test_check_passes_on_the_shipped_features_and_rejects_bad_usage():
     assert _cli("check").returncode == 0
     assert _cli("check", "no/such/folder").returncode == 64
     assert _cli("frobnicate").returncode == 64
+
+
+def test_check_reports_a_scenario_that_hides_another(tmp_path):
+    (tmp_path / "twice.feature").write_text(NEW_FEATURE + NEW_FEATURE.split("\n", 2)[2])
+    check = _cli("check", str(tmp_path))
+    assert check.returncode == 1
+    assert "scenario 'Weekend hours persist' is also at line 3" in check.stdout
