@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mutations.model import E2E_EXIT_CODES
-from mutations.served import ServedBackend, ServeError
+from settings_qa.targets import ServedTarget, TargetError
 
 REPO = Path(__file__).resolve().parents[1]
 SHOWN_IDS = 2
@@ -120,13 +120,13 @@ def run_e2e_layer(backend: Path, workdir: Path, settings: RunSettings) -> LayerR
     started = time.perf_counter()
     env = layer_env(settings)
     try:
-        with ServedBackend(backend, workdir, env) as served:
-            check_env = {**env, "QA_EMAIL": served.email, "QA_PASSWORD": served.password}
-            command = [sys.executable, "-m", "settings_qa.e2e", "--url", served.url, "--timeout", "10"]
+        with ServedTarget(backend, workdir, "mutation", environ=env) as served:
+            check_env = {**env, **served.qa_environment()}
+            command = [sys.executable, "-m", "settings_qa.e2e", "--url", served.base_url, "--timeout", "10"]
             done = subprocess.run(command, cwd=REPO, env=check_env, capture_output=True, text=True,
                                   timeout=settings.timeout)
             log_tail = served.log_tail()
-    except (ServeError, subprocess.TimeoutExpired) as error:
+    except (TargetError, subprocess.TimeoutExpired) as error:
         return LayerRun("e2e", False, "", time.perf_counter() - started, str(error))
     seconds = time.perf_counter() - started
     (workdir / "e2e.log").write_text(done.stdout + done.stderr + "\n--- server log ---\n" + log_tail)

@@ -126,63 +126,100 @@ class EmbeddedTarget(Target):
 
 
 class ServedTarget(Target):
-    """The reference backend under uvicorn, on a free loopback port, in a child process."""
+    """The reference backend under uvicorn, on a free loopback port, in a child process.
 
-    def __init__(self, backend_path: Path, workdir: Path, worker: str, business_names: dict[str, str]):
-        super().__init__("served", "", accounts_mod.generated(worker))
-        self.backend_path, self.workdir, self.business_names = backend_path, workdir, business_names
+    Also the one way the project's own tests and the mutation catalogue serve a backend
+    (any copy, any accounts): `with ServedTarget(...) as served:` then `served.base_url`,
+    `served.accounts`, `served.qa_environment()`.
+    """
+
+    def __init__(self, backend_path: Path, workdir: Path, worker: str = "main",
+                 business_names: dict[str, str | None] | None = None, *,
+                 accounts: dict[str, Account] | None = None, environ: dict[str, str] | None = None):
+        super().__init__("served", "", accounts or accounts_mod.generated(worker))
+        self.backend_path, self.workdir = Path(backend_path), Path(workdir)
+        self.business_names = business_names or {"primary": "Primary Test Co", "secondary": "Secondary Test Co"}
+        self.environ = dict(os.environ if environ is None else environ)
         self.process: subprocess.Popen | None = None
-        self.log_path = workdir / "served-backend.log"
+        self.database: ScratchDatabase | None = None
+        self.log_path = self.workdir / "served-backend.log"
 
-    def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
+    def __enter__(self) -> "ServedTarget":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _env(self, **extra: str) -> dict[str, str]:
+        env = dict(self.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.backend_path), env.get("PYTHONPATH")]))
-        env["DATABASE_URL"] = self.database.url
-        env["JWT_SECRET"] = self.jwt_secret
+        env.update(DATABASE_URL=self.database.url, JWT_SECRET=self.jwt_secret, **extra)
         return env
 
-    def _cli(self, *args: str, password: str | None = None) -> None:
-        env = self._env()
-        if password is not None:
-            env["AI_RECEPTIONIST_PASSWORD"] = password
-        done = subprocess.run([sys.executable, "-m", BACKEND_PACKAGE, *args], env=env,
-                              capture_output=True, text=True, timeout=60)
-        if done.returncode != 0:
-            last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
-            raise TargetError(f"`python -m {BACKEND_PACKAGE} {args[0]}` failed: {last[0]}")
+    def _cli(self, *args: str, password: str | None = None) -> subprocess.Popen:
+        extra = {"AI_RECEPTIONIST_PASSWORD": password} if password is not None else {}
+        return subprocess.Popen([sys.executable, "-m", BACKEND_PACKAGE, *args], env=self._env(**extra),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
-    def start(self) -> None:
-        _check_backend_path(self.backend_path)
-        self.jwt_secret = secrets.token_urlsafe(32)
-        self.database = ScratchDatabase(self.workdir, "served")
-        self.database.create()
-        self._cli("init-db")
+    @staticmethod
+    def _finish(process: subprocess.Popen, command: str) -> None:
+        output, _ = process.communicate(timeout=60)
+        if process.returncode != 0:
+            last = output.strip().splitlines()[-1:] or ["no output"]
+            raise TargetError(f"`python -m {BACKEND_PACKAGE} {command}` failed: {last[0]}")
+
+    def _provision(self) -> None:
+        """Create the schema, then every account at once (each command is mostly start-up time)."""
+        self._finish(self._cli("init-db"), "init-db")
+        running = []
         for role, account in self.accounts.items():
             name = self.business_names.get(role)
             extra = ["--business-name", name] if name else ["--no-business"]
-            self._cli("create-account", "--email", account.email, *extra, password=account.password)
-        port = free_port()
-        self.base_url = f"http://127.0.0.1:{port}"
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", BACKEND_PACKAGE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=self._env(), stdout=log, stderr=subprocess.STDOUT,
-        )
-        self._wait_ready()
+            running.append(self._cli("create-account", "--email", account.email, *extra, password=account.password))
+        for process in running:
+            self._finish(process, "create-account")
 
-    def _wait_ready(self, limit: float = 30.0) -> None:
+    def start(self) -> None:
+        _check_backend_path(self.backend_path)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.jwt_secret = secrets.token_urlsafe(32)
+        self.database = ScratchDatabase(self.workdir, "served", self.environ)
+        self.database.create()
+        self._provision()
+        for _attempt in range(3):  # the free port may be taken before uvicorn binds it
+            port = free_port()
+            self.base_url = f"http://127.0.0.1:{port}"
+            with self.log_path.open("ab") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", BACKEND_PACKAGE, "serve", "--host", "127.0.0.1", "--port", str(port),
+                     "--log-level", "warning"], env=self._env(), stdout=log, stderr=subprocess.STDOUT)
+            if self._wait_ready():
+                return
+        self.stop()
+        raise TargetError(f"the served backend did not start: {self.log_tail(1)}")
+
+    def _wait_ready(self, limit: float = 30.0) -> bool:
         deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                tail = self.log_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-                raise TargetError(f"the served backend exited with {self.process.returncode}: {tail[0]}")
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 httpx.get(self.base_url + "/openapi.json", timeout=1.0)
-                return
+                return True
             except httpx.TransportError:
                 time.sleep(0.1)
-        self.stop()
-        raise TargetError(f"the served backend did not answer on {self.base_url} within {limit:.0f} s")
+        return False
+
+    def log_tail(self, lines: int = 5) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return " | ".join(text.strip().splitlines()[-lines:]) or "(no output)"
+
+    def qa_environment(self) -> dict[str, str]:
+        """QA_EMAIL/QA_PASSWORD (and _2, _NO_BUSINESS) for running something against this server."""
+        env = {}
+        for role, (email_var, password_var) in accounts_mod.ENV_VARS.items():
+            if role in self.accounts:
+                env[email_var], env[password_var] = self.accounts[role].email, self.accounts[role].password
+        return env
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -192,16 +229,17 @@ class ServedTarget(Target):
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process is not None:
+        if self.database is not None:
             self.database.drop()
+            self.database = None
 
 
 class ScratchDatabase:
     """A fresh database for a backend the suite starts: a SQLite file by default, or a new
     PostgreSQL database on the server named by QA_BACKEND_DATABASE_URL, dropped afterwards."""
 
-    def __init__(self, workdir: Path, label: str) -> None:
-        self.server = os.environ.get("QA_BACKEND_DATABASE_URL", "")
+    def __init__(self, workdir: Path, label: str, environ: dict[str, str] | os._Environ = os.environ) -> None:
+        self.server = environ.get("QA_BACKEND_DATABASE_URL", "")
         self.name = f"settings_qa_{label}_{secrets.token_hex(4)}".replace("-", "_")
         if not self.server:
             self.url = f"sqlite:///{workdir / (label + '.db')}"

@@ -1,21 +1,27 @@
 """Against the reference backend served by uvicorn: passes twice in a row and leaves the
-account as it was; with the incident's broken auditor import it exits 3."""
+account as it was; with the incident's stale auditor import (the report's own change, from
+the mutation catalogue) it exits 3."""
 
 from __future__ import annotations
 
-import shutil
+import os
 from typing import Any, Iterator
 
 import httpx
 import pytest
 
-from conftest import run_e2e
+from conftest import REPO, run_e2e
 from contracts.models import WRITABLE_FIELDS
-from e2e_backend import BackendServer, backend_available
+from mutations.catalogue import by_id
+from mutations.model import faulty_copy
+from settings_qa.accounts import Account
 from settings_qa.client import ApiClient
+from settings_qa.targets import ServedTarget
 
+BACKEND = REPO / "backend"
 pytestmark = pytest.mark.skipif(
-    not backend_available(), reason="backend/ai_receptionist is absent: no reference backend to serve"
+    not (BACKEND / "ai_receptionist" / "__main__.py").is_file(),
+    reason="backend/ai_receptionist is absent: no reference backend to serve",
 )
 ACCOUNTS = {
     "twice": ("twice@example.com", "Twice-Pw-0451", "Twice Plumbing"),
@@ -33,20 +39,17 @@ REPORT = {
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, BackendServer]]:
-    good = BackendServer(tmp_path_factory.mktemp("reference"))
-    broken = BackendServer(tmp_path_factory.mktemp("incident"), incident=True)
-    try:
-        good.create_accounts(list(ACCOUNTS.values()))
-        shutil.copyfile(good.database, broken.database)  # the same accounts, made once
-        for server in (good, broken):
-            server.start()  # both start up at once
-        for server in (good, broken):
-            server.wait_ready()
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServedTarget]]:
+    accounts = {role: Account(role, email, password) for role, (email, password, _) in ACCOUNTS.items()}
+    names = {role: business for role, (_, _, business) in ACCOUNTS.items()}
+    environ = {**{k: v for k, v in os.environ.items() if not k.startswith("QA_")}, "BCRYPT_ROUNDS": "4"}
+    incident = faulty_copy(BACKEND, tmp_path_factory.mktemp("incident-source") / "backend",
+                           by_id("incident-stale-sessionlocal-import"))
+    good, broken = (ServedTarget(backend, tmp_path_factory.mktemp(label), business_names=names,
+                                 accounts=accounts, environ=environ)
+                    for backend, label in ((BACKEND, "reference"), (incident, "incident")))
+    with good, broken:
         yield {"good": good, "incident": broken}
-    finally:
-        good.stop()
-        broken.stop()
 
 
 def settings(url: str, account: str) -> dict[str, Any]:
@@ -71,8 +74,8 @@ def credentials(account: str) -> dict[str, str]:
     return {"QA_EMAIL": email, "QA_PASSWORD": password}
 
 
-def test_two_runs_in_a_row_exit_0_and_leave_the_settings_unchanged(servers: dict[str, BackendServer]) -> None:
-    url = servers["good"].url
+def test_two_runs_in_a_row_exit_0_and_leave_the_settings_unchanged(servers: dict[str, ServedTarget]) -> None:
+    url = servers["good"].base_url
     before = settings(url, "twice")
 
     runs = [run_e2e("--url", url, env=credentials("twice")) for _ in range(2)]
@@ -82,8 +85,8 @@ def test_two_runs_in_a_row_exit_0_and_leave_the_settings_unchanged(servers: dict
     assert settings(url, "twice") == before
 
 
-def test_values_already_stored_are_proven_with_a_marker(servers: dict[str, BackendServer]) -> None:
-    url = servers["good"].url
+def test_values_already_stored_are_proven_with_a_marker(servers: dict[str, ServedTarget]) -> None:
+    url = servers["good"].base_url
     put_settings(url, "report", REPORT)
     before = settings(url, "report")
 
@@ -94,8 +97,8 @@ def test_values_already_stored_are_proven_with_a_marker(servers: dict[str, Backe
     assert settings(url, "report") == before
 
 
-def test_random_values_pass_and_are_restored(servers: dict[str, BackendServer]) -> None:
-    url = servers["good"].url
+def test_random_values_pass_and_are_restored(servers: dict[str, ServedTarget]) -> None:
+    url = servers["good"].base_url
     before = settings(url, "random")
 
     run = run_e2e("--url", url, "--seed", "20260126", env=credentials("random"))
@@ -105,8 +108,8 @@ def test_random_values_pass_and_are_restored(servers: dict[str, BackendServer]) 
     assert settings(url, "random") == before
 
 
-def test_the_incidents_broken_auditor_import_exits_3(servers: dict[str, BackendServer]) -> None:
-    url = servers["incident"].url
+def test_the_incidents_broken_auditor_import_exits_3(servers: dict[str, ServedTarget]) -> None:
+    url = servers["incident"].base_url
     before = settings(url, "twice")
 
     run = run_e2e("--url", url, env=credentials("twice"))

@@ -2,10 +2,7 @@
 
 import re
 
-import pytest
-
-from settings_qa.targets import ServedTarget
-from suite.helpers import ROOT, run_suite
+from suite.helpers import run_suite
 
 FAILING_FEATURE = """\
 @writes
@@ -26,13 +23,6 @@ Feature: A run that fails on purpose
 JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ")
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    target = ServedTarget(ROOT / "backend", tmp_path_factory.mktemp("served"), "secrets",
-                          {"primary": "Secret Test Co", "secondary": "Other Co"})
-    target.start()
-    yield target
-    target.stop()
 
 
 def test_failing_verbose_run_leaks_no_secret(tmp_path, served):

@@ -1,20 +1,9 @@
 """The same scenarios pass in every target mode, and a bad target fails in one clear line."""
 
 import httpx
-import pytest
 
 from contracts.models import WRITABLE_FIELDS
-from settings_qa.targets import ServedTarget
-from suite.helpers import ROOT, run_suite
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    target = ServedTarget(ROOT / "backend", tmp_path_factory.mktemp("served"), "targets",
-                          {"primary": "Deployment Co", "secondary": "Neighbour Co"})
-    target.start()
-    yield target
-    target.stop()
+from suite.helpers import run_suite
 
 
 def _settings(target, role):
@@ -26,11 +15,7 @@ def _settings(target, role):
 
 
 def test_deployment_mode_passes_under_xdist_and_leaves_accounts_as_found(served):
-    accounts = served.accounts
-    env = {"QA_EMAIL": accounts["primary"].email, "QA_PASSWORD": accounts["primary"].password,
-           "QA_EMAIL_2": accounts["secondary"].email, "QA_PASSWORD_2": accounts["secondary"].password,
-           "QA_EMAIL_NO_BUSINESS": accounts["no_business"].email,
-           "QA_PASSWORD_NO_BUSINESS": accounts["no_business"].password}
+    env = served.qa_environment()
     before = {role: _settings(served, role) for role in ("primary", "secondary")}
     run = run_suite("features", "-q", "-n", "2", "--base-url", served.base_url, env=env)
     assert run.returncode == 0, run.stdout[-3000:]
