@@ -26,15 +26,10 @@ from pathlib import Path
 
 import httpx
 
+from settings_qa.e2e.values import REPORT_VALUES
+
 ROOT = Path(__file__).resolve().parents[1]
-VALUES = {
-    "name": "Lex Makes It",
-    "industry": "Software Development, Website Development",
-    "common_services": "Software Development, Website Development",
-    "business_hours": "Monday-Friday, 12:00 PM - 10:00 PM",
-    "description": "We provide software development and website development services. "
-                   "For more information, visit lexmakesit.com.",
-}
+VALUES = REPORT_VALUES  # the incident report's values, as settings-e2e writes them
 SCENARIO = "test_the_incident_reports_settings_persist"
 
 

@@ -20,6 +20,15 @@ import uvicorn
 from e2e_fakes import EMAIL, PASSWORD, FakeBackend
 
 REPO = Path(__file__).resolve().parents[2]
+# The incident report's values, written out here as the tests' own oracle (not imported from the command).
+REPORT = {
+    "name": "Lex Makes It",
+    "industry": "Software Development, Website Development",
+    "common_services": "Software Development, Website Development",
+    "business_hours": "Monday-Friday, 12:00 PM - 10:00 PM",
+    "description": "We provide software development and website development services. "
+    "For more information, visit lexmakesit.com.",
+}
 
 
 @dataclass

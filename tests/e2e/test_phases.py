@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from conftest import Fake, Run, run_e2e
+from conftest import REPORT, Fake, Run, run_e2e
 from e2e_fakes import ORIGINAL
 
-REPORT = {
-    "name": "Lex Makes It",
-    "industry": "Software Development, Website Development",
-    "common_services": "Software Development, Website Development",
-    "business_hours": "Monday-Friday, 12:00 PM - 10:00 PM",
-    "description": "We provide software development and website development services. "
-    "For more information, visit lexmakesit.com.",
-}
 
 
 def test_success_prints_the_reports_phases_and_restores(fake: Fake) -> None:

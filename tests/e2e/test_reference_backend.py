@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from conftest import REPO, run_e2e
+from conftest import REPO, REPORT, run_e2e
 from contracts.models import WRITABLE_FIELDS
 from mutations.catalogue import by_id
 from mutations.model import faulty_copy
@@ -27,14 +27,6 @@ ACCOUNTS = {
     "twice": ("twice@example.com", "Twice-Pw-0451", "Twice Plumbing"),
     "report": ("report@example.com", "Report-Pw-0452", "Already Lex"),
     "random": ("random@example.com", "Random-Pw-0453", "Random Bakery"),
-}
-REPORT = {
-    "name": "Lex Makes It",
-    "industry": "Software Development, Website Development",
-    "common_services": "Software Development, Website Development",
-    "business_hours": "Monday-Friday, 12:00 PM - 10:00 PM",
-    "description": "We provide software development and website development services. "
-    "For more information, visit lexmakesit.com.",
 }
 
 
