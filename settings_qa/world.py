@@ -73,8 +73,9 @@ class World:
     def save(self, body: Any = None, role: str | None = None, *, content: bytes | str | None = None,
              token: Any = "own", headers: dict | None = None) -> httpx.Response:
         role = role or self.actor
-        self.before_last_write = self.business(role)
-        self.originals.setdefault(role, self.before_last_write)
+        self.before_last_write = self.business(role, missing_ok=True)
+        if self.before_last_write is not None:  # an account without a business has nothing to restore
+            self.originals.setdefault(role, self.before_last_write)
         self.last_body = body
         token = self.token(role) if token == "own" else token
         if content is not None:
@@ -83,9 +84,12 @@ class World:
             response = self.api.put_business(token, body, headers=headers)
         return self._checked("put", response)
 
-    def business(self, role: str | None = None) -> dict[str, Any]:
-        """The role's business as a GET returns it now (must succeed); `response` keeps the last action's."""
+    def business(self, role: str | None = None, *, missing_ok: bool = False) -> dict[str, Any] | None:
+        """The role's business as a GET returns it now (must succeed, or be a 404 when
+        `missing_ok`); `response` keeps the last action's."""
         response = self.fetch(role, record=False)
+        if missing_ok and response.status_code == 404:
+            return None
         if response.status_code != 200:
             pytest.fail(f"reading the {role or self.actor} account's settings failed: "
                         f"HTTP {response.status_code} {_detail(response)}", pytrace=False)
