@@ -17,6 +17,7 @@ Feature: Authentication
   Scenario: A login body with an unknown field is rejected
     When I log in with the body field "role" set to "admin"
     Then the request is rejected as invalid
+    And the error detail mentions "role"
 
   Scenario Outline: Reading settings with <kind> token is refused
     Given I am logged in as the primary account
