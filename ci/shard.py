@@ -60,7 +60,10 @@ def collect(pytest_args: list[str]) -> list[str]:
                            *pytest_args], cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"shard: collection failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return [line for line in done.stdout.splitlines() if "::" in line and not line.startswith(" ")]
+    ids = [line for line in done.stdout.splitlines() if "::" in line and not line.startswith(" ")]
+    # One id can name several items (schemathesis gives each operation's test the same id), and
+    # selecting the id runs all of them: a shard must list it once, and only one shard may.
+    return list(dict.fromkeys(ids))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,3 +61,15 @@ def test_split_prints_the_shards_of_the_real_suite_without_overlap(tmp_path):
     first, second = run(0), run(1)
     assert first and second and not set(first) & set(second)
     assert all(t.startswith("smoke/") for t in first + second)
+
+
+def test_an_id_naming_several_items_lands_in_one_shard_once(tmp_path):
+    """schemathesis gives every operation's item the same node id; selecting it runs them all."""
+    def run(index):
+        done = subprocess.run([sys.executable, "ci/shard.py", "split", "--shards", "2", "--index", str(index),
+                               "--durations", str(tmp_path / "none.json"), "--", "contracts/test_fuzz.py"],
+                              cwd=ROOT, check=True, capture_output=True, text=True)
+        return done.stdout.split()
+    both = run(0) + run(1)
+    assert "contracts/test_fuzz.py::test_reads_and_login_conform" in both
+    assert len(both) == len(set(both))
