@@ -7,8 +7,8 @@ import fcntl
 import hashlib
 import logging
 import os
-import tempfile
 import random
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -37,14 +37,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    seed = config.getoption("qa_seed") or os.environ.get("QA_SEED") or random.randrange(1, 10**6)
-    os.environ["QA_SEED"] = str(seed)  # xdist workers inherit it
-    config.qa_seed = int(seed)
+    config.qa_seed = _seed(config)
+    os.environ["QA_SEED"] = str(config.qa_seed)  # xdist workers inherit it
     config.qa_mode = _mode(config)
     _redact_log_records()
     reporting.configure(config)
 
 
+def _seed(config: pytest.Config) -> int:
+    seed = config.getoption("qa_seed") or os.environ.get("QA_SEED") or random.randrange(1, 10**6)
+    try:
+        return int(seed)
+    except ValueError:
+        raise pytest.UsageError(f"QA_SEED must be an integer, got {seed!r}") from None
 
 def _mode(config: pytest.Config) -> str:
     base_url = config.getoption("base_url", None)
@@ -53,6 +58,8 @@ def _mode(config: pytest.Config) -> str:
         raise pytest.UsageError(f"QA_TARGET must be one of {', '.join(MODES)}, got {mode!r}")
     if mode == "deployment" and not base_url:
         raise pytest.UsageError("the deployment target needs --base-url URL (and QA_EMAIL/QA_PASSWORD)")
+    if mode != "deployment" and base_url:
+        raise pytest.UsageError(f"--base-url selects the deployment target; it cannot go with --target {mode}")
     return mode
 
 
@@ -64,7 +71,11 @@ def _redact_log_records() -> None:
 
     def make(*args, **kwargs):
         record = factory(*args, **kwargs)
-        record.msg, record.args = redact(record.getMessage()), None
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit the format: logging reports it later
+            return record
+        record.msg, record.args = redact(message), None
         return record
 
     make.redacting = True

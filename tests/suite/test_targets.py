@@ -44,6 +44,14 @@ def test_deployment_target_without_base_url_is_a_usage_error():
     assert "Traceback" not in run.stderr + run.stdout
 
 
+def test_base_url_with_a_local_target_and_a_bad_seed_are_usage_errors():
+    run = run_suite("features", "-q", "--target", "served", "--base-url", "http://127.0.0.1:9")
+    assert run.returncode == 4 and "cannot go with --target served" in run.stderr
+    run = run_suite("features", "-q", env={"QA_SEED": "abc"})
+    assert run.returncode == 4 and "QA_SEED must be an integer, got 'abc'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_missing_backend_fails_every_test_with_one_clear_line(tmp_path):
     run = run_suite("features/test_scenarios.py", "-q", "-k", "logs_in", "--backend-path", str(tmp_path))
     assert run.returncode == 1
