@@ -59,7 +59,6 @@ LIMITS = {
     "faqs": 50,
 }
 WRITABLE_FIELDS = ("name", "industry", "common_services", "business_hours", "description", "faqs")
-NULLABLE_FIELDS = ("industry", "common_services", "business_hours", "description", "faqs")
 
 
 class _Strict(BaseModel):

@@ -75,7 +75,6 @@ class ApiClient:
     ) -> None:
         self.http = http
         self.on_exchange = on_exchange
-        self.last_exchange: Exchange | None = None
 
     @property
     def base_url(self) -> str:
@@ -148,7 +147,6 @@ class ApiClient:
             exchange.response_headers = redact_headers(response.headers)
             exchange.response_body = _pretty(response.content, response.headers.get("content-type", ""))
             exchange.elapsed_ms = (time.perf_counter() - started) * 1000
-        self.last_exchange = exchange
         if self.on_exchange is not None:
             self.on_exchange(exchange)
 

@@ -8,7 +8,6 @@ headers, JWTs, password/token JSON fields) are masked even when unregistered.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import threading
 from typing import Any
@@ -70,12 +69,3 @@ def redact_data(data: Any) -> Any:
     if isinstance(data, str):
         return redact(data)
     return data
-
-
-class RedactingFilter(logging.Filter):
-    """Logging filter that masks secrets in every record's final message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = None
-        return True

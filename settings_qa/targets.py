@@ -64,9 +64,6 @@ class Target:
     def http_client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=self.timeout, follow_redirects=False)
 
-    def describe(self) -> str:
-        return f"{self.mode} ({self.base_url})"
-
     def start(self) -> None:  # pragma: no cover - overridden where there is work
         pass
 
