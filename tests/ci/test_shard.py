@@ -52,24 +52,22 @@ def test_junit_names_map_back_to_collected_node_ids(tmp_path):
     assert sorted(shard.junit_key(t) for t in collected) == sorted(recorded)
 
 
+def _split(tmp_path, index, selection):
+    """`ci/shard.py split` of the real suite into 2 shards, with no recorded durations."""
+    done = subprocess.run([sys.executable, "ci/shard.py", "split", "--shards", "2", "--index", str(index),
+                           "--durations", str(tmp_path / "none.json"), "--", selection],
+                          cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.split()
+
+
 def test_split_prints_the_shards_of_the_real_suite_without_overlap(tmp_path):
-    def run(index):
-        done = subprocess.run([sys.executable, "ci/shard.py", "split", "--shards", "2", "--index", str(index),
-                               "--durations", str(tmp_path / "none.json"), "--", "smoke"],
-                              cwd=ROOT, check=True, capture_output=True, text=True)
-        return done.stdout.split()
-    first, second = run(0), run(1)
+    first, second = _split(tmp_path, 0, "smoke"), _split(tmp_path, 1, "smoke")
     assert first and second and not set(first) & set(second)
     assert all(t.startswith("smoke/") for t in first + second)
 
 
 def test_an_id_naming_several_items_lands_in_one_shard_once(tmp_path):
     """schemathesis gives every operation's item the same node id; selecting it runs them all."""
-    def run(index):
-        done = subprocess.run([sys.executable, "ci/shard.py", "split", "--shards", "2", "--index", str(index),
-                               "--durations", str(tmp_path / "none.json"), "--", "contracts/test_fuzz.py"],
-                              cwd=ROOT, check=True, capture_output=True, text=True)
-        return done.stdout.split()
-    both = run(0) + run(1)
+    both = _split(tmp_path, 0, "contracts/test_fuzz.py") + _split(tmp_path, 1, "contracts/test_fuzz.py")
     assert "contracts/test_fuzz.py::test_reads_and_login_conform" in both
     assert len(both) == len(set(both))
