@@ -23,8 +23,9 @@ def write_fuzzing(target: Target, account_reader: AccountReader) -> AccountReade
     refusal = write_fuzzing_refusal(target.is_loopback)
     if refusal:
         pytest.skip(refusal)
-    snapshot = account_reader.read("before write fuzzing (snapshot)")
-    yield account_reader
-    failures = restore(account_reader, snapshot)
+    with target.write_lock():  # on a deployment, never beside a writing scenario of another worker
+        snapshot = account_reader.read("before write fuzzing (snapshot)")
+        yield account_reader
+        failures = restore(account_reader, snapshot)
     if failures:
         pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)

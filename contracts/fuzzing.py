@@ -14,8 +14,8 @@ from typing import Any, Callable
 from schemathesis import Case, CheckContext, Response
 
 from contracts import validate
-from contracts.models import WRITABLE_FIELDS
-from settings_qa.client import BUSINESS_PATH, ApiClient
+from contracts.models import WRITABLE_FIELDS, read_back
+from settings_qa.client import BUSINESS_PATH, ApiClient, json_or_none
 from settings_qa.redaction import register_secret
 from settings_qa.targets import Target
 
@@ -172,7 +172,7 @@ class WriteObserver:
         """The 200 answer's `business` is what the next GET returns; `status` says whether an audit started."""
         if response.status_code != 200:
             return None
-        answer = json_or_none_of(response)
+        answer = json_or_none(response)
         if not isinstance(answer, dict) or not isinstance(answer.get("business"), dict):
             return None  # response_schema_conformance reports the shape
         business, after = answer["business"], self.after()
@@ -185,7 +185,7 @@ class WriteObserver:
         if not _audit_moved_legally(answered, read):
             problems.append(f"audit_status: answered {answered!r}, read {read!r}")
         body = case.body if isinstance(case.body, dict) else {}
-        changed = [f for f in AUDITED_FIELDS if f in body and _cleared(f, body[f]) != self.before.get(f)]
+        changed = [f for f in AUDITED_FIELDS if f in body and read_back(f, body[f]) != self.before.get(f)]
         if pending != bool(changed):
             problems.append(f"status is {answer.get('status')!r} but the audited fields that changed are "
                             f"{changed or 'none'} (audit_pending exactly when description or faqs changed)")
@@ -207,17 +207,6 @@ class WriteObserver:
             raise AssertionError(f"PUT answered HTTP {response.status_code}, yet the next GET shows a change "
                                  "(a failed request must change nothing):\n  - " + "\n  - ".join(problems))
         return True
-
-
-def _cleared(field: str, value: Any) -> Any:
-    return [] if field == "faqs" and value is None else value
-
-
-def json_or_none_of(response: Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def restore(reader: AccountReader, snapshot: dict[str, Any]) -> list[str]:

@@ -58,6 +58,12 @@ LIMITS = {
     "answer": 2000,
     "faqs": 50,
 }
+def read_back(field: str, written: object) -> object:
+    """What a later read returns for a value written to `field`: verbatim, except that
+    `faqs: null` clears the FAQs, which read back as `[]`."""
+    return [] if field == "faqs" and written is None else written
+
+
 WRITABLE_FIELDS = ("name", "industry", "common_services", "business_hours", "description", "faqs")
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
+
+from settings_qa.targets import is_loopback_url
 
 DEFAULT_EXAMPLES = 50
 _TRUE = {"1", "true", "yes", "on"}
@@ -80,7 +81,7 @@ def write_fuzzing_refusal(is_loopback: bool) -> str | None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     current = settings()
     base_url = config.getoption("base_url", None)
-    loopback = not base_url or (urlsplit(base_url).hostname or "") in ("localhost", "127.0.0.1", "::1")
+    loopback = not base_url or is_loopback_url(base_url)
     writes = "on" if loopback or current.allow_write_fuzzing else "off (not loopback; --allow-write-fuzzing)"
     return [f"contract fuzzing: {current.examples} examples per operation, seed {current.seed} "
             f"(from {current.seed_source}; rerun with --hypothesis-seed {current.seed}), write fuzzing {writes}"]

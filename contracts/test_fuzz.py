@@ -31,7 +31,7 @@ def test_reads_and_login_conform(case: schemathesis.Case, account_reader: Accoun
     case.call_and_validate(**account_reader.call_kwargs(case))
 
 
-@pytest.mark.writes  # on a deployment: one xdist worker for everything that writes
+@pytest.mark.writes  # on a deployment the write_fuzzing fixture holds the target's write lock
 @schema.include(method="PUT").parametrize()
 def test_writes_conform_persist_and_are_atomic(case: schemathesis.Case, write_fuzzing: AccountReader) -> None:
     observer = WriteObserver(write_fuzzing)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import logging
 import os
 import random
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -45,7 +42,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _seed(config: pytest.Config) -> int:
-    seed = config.getoption("qa_seed") or os.environ.get("QA_SEED") or random.randrange(1, 10**6)
+    seed = config.getoption("qa_seed")
+    if seed is None:
+        seed = os.environ.get("QA_SEED") or random.randrange(1, 10**6)
     try:
         return int(seed)
     except ValueError:
@@ -150,25 +149,12 @@ def world(request: pytest.FixtureRequest, target: Target, api: ApiClient, fake: 
     every worker (and any other run on this machine) honours.
     """
     state = World(target=target, api=api, fake=fake, tokens=session_tokens)
-    with contextlib.ExitStack() as stack:
-        if not target.provisions_accounts and request.node.get_closest_marker("writes"):
-            stack.enter_context(account_lock(target.base_url))
+    writes = request.node.get_closest_marker("writes") is not None
+    with target.write_lock() if writes else contextlib.nullcontext():
         yield state
         failures = state.restore()
         if failures:
             pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
-
-
-@contextlib.contextmanager
-def account_lock(base_url: str):
-    """An exclusive lock per deployment URL, shared by xdist workers and concurrent runs."""
-    name = hashlib.sha256(base_url.encode()).hexdigest()[:16]
-    with open(Path(tempfile.gettempdir()) / f"settings-qa-{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)

@@ -12,12 +12,16 @@ the suite asks it what is right.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import ipaddress
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +32,7 @@ import httpx
 
 from settings_qa import accounts as accounts_mod
 from settings_qa.accounts import Account
+from settings_qa.redaction import register_secret
 
 BACKEND_PACKAGE = "ai_receptionist"
 
@@ -47,15 +52,12 @@ class Target:
 
     @property
     def is_loopback(self) -> bool:
-        if self.app is not None:
-            return True
-        host = urlsplit(self.base_url).hostname or ""
-        if host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
+        return self.app is not None or is_loopback_url(self.base_url)
+
+    def write_lock(self) -> contextlib.AbstractContextManager:
+        """Held while something writes an account. Accounts the suite provisions belong to one
+        xdist worker; a deployment's are shared by every worker and every run on this machine."""
+        return contextlib.nullcontext() if self.provisions_accounts else _url_lock(self.base_url)
 
     @property
     def provisions_accounts(self) -> bool:
@@ -86,13 +88,18 @@ class EmbeddedTarget(Target):
         super().__init__("embedded", "http://embedded.test", accounts_mod.generated(worker))
         self.backend_path, self.workdir, self.business_names = backend_path, workdir, business_names
         self._transport = None
+        self.database: ScratchDatabase | None = None
 
     def start(self) -> None:
         _check_backend_path(self.backend_path)
+        _start_or_clean_up(self, self._start)
+
+    def _start(self) -> None:
         sys.path.insert(0, str(self.backend_path))
         self.database = ScratchDatabase(self.workdir, "embedded")
         os.environ["DATABASE_URL"] = self.database.create()
         self.jwt_secret = secrets.token_urlsafe(32)
+        register_secret(self.jwt_secret)
         os.environ["JWT_SECRET"] = self.jwt_secret
         try:
             from ai_receptionist.accounts import create_account
@@ -116,10 +123,13 @@ class EmbeddedTarget(Target):
     def stop(self) -> None:
         if self._transport is not None:
             self._transport.shutdown()
-            from ai_receptionist.core.database import reset_engine
-
-            reset_engine()
+            self._transport = None
+        database_module = sys.modules.get(f"{BACKEND_PACKAGE}.core.database")
+        if database_module is not None:
+            database_module.reset_engine()  # close its connections before the database is dropped
+        if self.database is not None:
             self.database.drop()
+            self.database = None
 
 
 class ServedTarget(Target):
@@ -161,7 +171,12 @@ class ServedTarget(Target):
 
     @staticmethod
     def _finish(process: subprocess.Popen, command: str) -> None:
-        output, _ = process.communicate(timeout=60)
+        try:
+            output, _ = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise TargetError(f"`python -m {BACKEND_PACKAGE} {command}` did not finish within 60 s") from None
         if process.returncode != 0:
             last = output.strip().splitlines()[-1:] or ["no output"]
             raise TargetError(f"`python -m {BACKEND_PACKAGE} {command}` failed: {last[0]}")
@@ -174,13 +189,23 @@ class ServedTarget(Target):
             name = self.business_names.get(role)
             extra = ["--business-name", name] if name else ["--no-business"]
             running.append(self._cli("create-account", "--email", account.email, *extra, password=account.password))
-        for process in running:
-            self._finish(process, "create-account")
+        try:
+            for process in running:
+                self._finish(process, "create-account")
+        finally:
+            for process in running:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
 
     def start(self) -> None:
         _check_backend_path(self.backend_path)
+        _start_or_clean_up(self, self._start)
+
+    def _start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.jwt_secret = secrets.token_urlsafe(32)
+        register_secret(self.jwt_secret)
         self.database = ScratchDatabase(self.workdir, "served", self.environ)
         self.database.create()
         self._provision()
@@ -193,7 +218,7 @@ class ServedTarget(Target):
                      "--log-level", "warning"], env=self._env(), stdout=log, stderr=subprocess.STDOUT)
             if self._wait_ready():
                 return
-        self.stop()
+            self._stop_process()
         raise TargetError(f"the served backend did not start: {self.log_tail(1)}")
 
     def _wait_ready(self, limit: float = 30.0) -> bool:
@@ -218,7 +243,7 @@ class ServedTarget(Target):
                 env[email_var], env[password_var] = self.accounts[role].email, self.accounts[role].password
         return env
 
-    def stop(self) -> None:
+    def _stop_process(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -226,6 +251,9 @@ class ServedTarget(Target):
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def stop(self) -> None:
+        self._stop_process()
         if self.database is not None:
             self.database.drop()
             self.database = None
@@ -244,7 +272,8 @@ class ScratchDatabase:
             parts = urlsplit(self.server)
             self.url = parts._replace(path="/" + self.name).geturl()
         else:
-            raise TargetError(f"QA_BACKEND_DATABASE_URL must be a postgresql+psycopg:// URL, got {self.server!r}")
+            scheme = urlsplit(self.server).scheme or "no scheme"
+            raise TargetError(f"QA_BACKEND_DATABASE_URL must be a postgresql+psycopg:// URL, not {scheme}://")
 
     def _admin(self, statement: str) -> None:
         import psycopg
@@ -264,6 +293,40 @@ class ScratchDatabase:
     def drop(self) -> None:
         if self.server:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def _start_or_clean_up(target: Target, start) -> None:
+    """Run `start`; on any failure stop what was started (process, scratch database) and
+    report it in one line as a TargetError."""
+    try:
+        start()
+    except BaseException as exc:
+        target.stop()
+        if isinstance(exc, (TargetError, KeyboardInterrupt, SystemExit)):
+            raise
+        raise TargetError(f"the backend failed to start: {type(exc).__name__}: {exc}") from exc
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@contextlib.contextmanager
+def _url_lock(base_url: str):
+    """An exclusive file lock per deployment URL (fcntl: released if the process dies)."""
+    name = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"settings-qa-{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def free_port() -> int:

@@ -7,17 +7,12 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from contracts.models import WRITABLE_FIELDS
+from contracts.models import WRITABLE_FIELDS, read_back
 from settings_qa import values
 from settings_qa.world import World
 from steps.common_steps import WHO, role_of
 
 AUDIT_DONE = ("passed", "failed")
-
-
-def _expected(field: str, sent: Any) -> Any:
-    """What the contract says a read returns for a written value (`faqs: null` reads as [])."""
-    return [] if field == "faqs" and sent is None else sent
 
 
 def _mismatches(wanted: dict[str, Any], got: dict[str, Any]) -> list[str]:
@@ -162,7 +157,7 @@ def read_back_as_saved(world: World) -> None:
     assert world.response.status_code == 200, f"the save failed: HTTP {world.response.status_code}"
     sent = world.last_body
     now = world.business()
-    wanted = {f: _expected(f, sent[f]) for f in sent}
+    wanted = {f: read_back(f, sent[f]) for f in sent}
     wanted |= {f: world.before_last_write[f] for f in WRITABLE_FIELDS if f not in sent}
     problems = _mismatches(wanted, now)
     assert not problems, "what was saved did not read back:\n  " + "\n  ".join(problems)
@@ -199,7 +194,7 @@ def settings_include(world: World, datatable: list[list[str]]) -> None:
     """Example: Then my settings include:
       | field | value        |
       | name  | Lex Makes It |"""
-    wanted = {f: _expected(f, v) for f, v in values.table_to_body(datatable, world.fake).items()}
+    wanted = {f: read_back(f, v) for f, v in values.table_to_body(datatable, world.fake).items()}
     problems = _mismatches(wanted, world.business())
     assert not problems, "the settings differ:\n  " + "\n  ".join(problems)
 
