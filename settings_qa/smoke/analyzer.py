@@ -65,6 +65,7 @@ class SourceTree:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._trees: dict[str, ast.Module | None] = {}
+        self._syntax_errors: dict[str, tuple[int, str]] = {}
         self._bindings: dict[str, _Bindings] = {}
         self._imports: dict[str, list[ImportRef]] = {}
 
@@ -97,7 +98,10 @@ class SourceTree:
             path = self.path_of(module)
             tree = None
             if path is not None and path.is_file():
-                tree = ast.parse(path.read_bytes(), filename=str(path))
+                try:
+                    tree = ast.parse(path.read_bytes(), filename=str(path))
+                except SyntaxError as exc:  # reported as this module's problem, not a crash of the run
+                    self._syntax_errors[module] = (exc.lineno or 1, f"syntax error: {exc.msg}")
             self._trees[module] = tree
         return self._trees[module]
 
@@ -106,6 +110,9 @@ class SourceTree:
         if module not in self._imports:
             tree = self.parse(module)
             refs: list[ImportRef] = []
+            if module in self._syntax_errors:
+                line, message = self._syntax_errors[module]
+                refs.append(ImportRef(module, line, "", "", None, optional=False, nested=False, error=message))
             if tree is not None:
                 lines = self.path_of(module).read_text(encoding="utf-8", errors="replace").splitlines()
                 collector = _ImportCollector(module, self.is_package(module), lines)

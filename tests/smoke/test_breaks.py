@@ -94,3 +94,17 @@ def test_intact_modules_still_pass(broken):
     _, _, output = broken
     assert "test_imports_in_isolation[ai_receptionist.core.database] PASSED" in output
     assert "test_imports_resolve[ai_receptionist.core.database] PASSED" in output
+
+
+def test_a_syntax_error_fails_its_module_and_not_the_whole_run(tmp_path):
+    root = tmp_path / "backend"
+    shutil.copytree(BACKEND, root, ignore=shutil.ignore_patterns("__pycache__", "*.db", "tests"))
+    with (root / "ai_receptionist/services/knowledge_base.py").open("a") as module:
+        module.write("\n\ndef broken(:\n    pass\n")
+    result = run_smoke(env={"QA_SMOKE_PATH": str(root)})
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    report = failure(output, "test_imports_resolve[ai_receptionist.services.knowledge_base]")
+    assert "knowledge_base.py:" in report and "syntax error: invalid syntax" in report
+    assert "FAILED smoke/test_imports.py::test_imports_resolve[ai_receptionist.core.database]" not in output
+    assert " passed" in output  # the other modules were still checked
