@@ -18,7 +18,7 @@ from pathlib import Path
 
 from mutations.catalogue import CATALOGUE, by_id
 from mutations.layers import REPO, RunSettings
-from mutations.model import faulty_copy
+from mutations.model import CatalogueError, faulty_copy
 from mutations.runner import run_baseline, run_fault
 from mutations.table import render
 
@@ -41,12 +41,16 @@ def main(argv: list[str] | None = None) -> int:
         for fault in CATALOGUE:
             print(f"{fault.id:40} {' '.join(fault.ordered_layers()):28} {fault.description}")
         return 0
-    if args.command == "apply":
-        faulty_copy(REPO / "backend", args.directory, by_id(args.fault))
-        print(f"{args.directory}: backend/ with {args.fault}")
-        return 0
-
-    faults = [by_id(f) for f in args.faults] if args.faults else list(CATALOGUE)
+    try:
+        if args.command == "apply":
+            faulty_copy(REPO / "backend", args.directory, by_id(args.fault))
+            print(f"{args.directory}: backend/ with {args.fault}")
+            return 0
+        faults = [by_id(f) for f in args.faults] if args.faults else list(CATALOGUE)
+    except (KeyError, CatalogueError, FileExistsError) as error:
+        message = error.args[0] if isinstance(error, KeyError) else str(error)
+        print(f"mutations: {message} (see `python -m mutations list`)", file=sys.stderr)
+        return 64
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mutations-") as tmp:
         root = Path(tmp)

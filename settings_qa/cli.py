@@ -144,7 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"settings-qa: no such file or folder: {missing[0]}", file=sys.stderr)
         return EX_USAGE
-    problems = unmatched_steps(contexts, paths) + duplicate_scenarios(paths)
+    from pytest_bdd.exceptions import GherkinParseError
+
+    try:
+        problems = unmatched_steps(contexts, paths) + duplicate_scenarios(paths)
+    except GherkinParseError as exc:
+        print(f"settings-qa: not valid Gherkin: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EX_USAGE
     for line in problems:
         print(line)
     print(f"{len(problems)} problem(s)" if problems else "every step has a definition; scenario names are unique")

@@ -110,3 +110,13 @@ def test_failing_tests_reads_failures_and_errors_from_junit(tmp_path):
         '</testsuite></testsuites>')
     assert failing_tests(junit) == [("features/test_scenarios.py::test_bad", "assert 1 == 2"),
                                     ("contracts/test_fuzz.py::test_x", "RESTORE FAILED")]
+
+
+def test_cli_rejects_an_unknown_fault_in_one_line():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "mutations", "run", "no-such-fault"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 64
+    assert "no fault 'no-such-fault' in the catalogue" in done.stderr and "Traceback" not in done.stderr

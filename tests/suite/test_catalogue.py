@@ -57,3 +57,10 @@ def test_check_reports_a_scenario_that_hides_another(tmp_path):
     check = _cli("check", str(tmp_path))
     assert check.returncode == 1
     assert "scenario 'Weekend hours persist' is also at line 3" in check.stdout
+
+
+def test_check_reports_malformed_gherkin_in_one_line(tmp_path):
+    (tmp_path / "bad.feature").write_text("Feature: X\n  Scenario: y\n    Given I am logged in\n  Nonsense\n")
+    check = _cli("check", str(tmp_path))
+    assert check.returncode == 64
+    assert check.stderr.startswith("settings-qa: not valid Gherkin:") and "Traceback" not in check.stderr
