@@ -165,7 +165,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         path, line, reason = report.longrepr
         report.longrepr = (path, line, redact(reason))
     elif report.longrepr is not None:
-        report.longrepr = redact(str(report.longrepr))
+        text = str(report.longrepr)
+        if redact(text) != text:  # keep pytest's structured report (its -ra summary line) when clean
+            report.longrepr = redact(text)
     report.sections = [(title, redact(content)) for title, content in report.sections]
     if report.failed and report.when == "call":
         report.sections.append(("settings-qa", f"seed {item.config.qa_seed}; reproduce: "
@@ -183,3 +185,8 @@ def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func
 
 def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
     reporting.step_finished(request, exception)
+
+
+def pytest_bdd_after_scenario(request, feature, scenario) -> None:
+    """A skip inside a step reaches neither hook above: close what is still open."""
+    reporting.close_open_steps(request)

@@ -242,6 +242,15 @@ def step_finished(request: pytest.FixtureRequest, exception: BaseException | Non
                      exception.__traceback__ if exception else None)
 
 
+def close_open_steps(request: pytest.FixtureRequest) -> None:
+    """Close steps that neither after_step nor step_error closed: a step that skipped."""
+    stack = request.node.stash.get(_STEP_KEY, [])
+    skipped = pytest.skip.Exception("the step skipped the scenario")
+    while stack:
+        context, _step, _first = stack.pop()
+        context.__exit__(type(skipped), skipped, None)
+
+
 def _table(datatable: Any) -> str:
     rows = [[cell.value for cell in row.cells] for row in datatable.rows] if hasattr(
         datatable, "rows") else list(datatable)
