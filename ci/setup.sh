@@ -9,13 +9,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 if [ "$(cat .venv/.settings-qa-stamp 2>/dev/null)" != "$(stamp_of)" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
-    | grep -v -E "^WARNING: Location .* is ignored" || true
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r ci/requirements-ci.txt 2>&1 \
-    | grep -v -E "^WARNING: Location .* is ignored" || true
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 \
-    | grep -v -E "^WARNING: Location .* is ignored" || true
-  .venv/bin/python -c "import pytest_bdd, schemathesis, allure, xdist, httpx, fastapi, sqlalchemy, check_jsonschema" \
+  # pip's own status decides (pipefail); grep only hides the extra-index warnings of this machine.
+  pip_install() {
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+      | { grep -v -E "^WARNING: Location .* is ignored" || true; }
+  }
+  pip_install -r requirements.txt
+  pip_install -r ci/requirements-ci.txt
+  pip_install --no-deps -e .
+  .venv/bin/python -c "import pytest_bdd, schemathesis, allure, xdist, httpx, fastapi, sqlalchemy, faker, jwt, \
+psycopg, bcrypt, uvicorn, check_jsonschema, settings_qa, contracts" \
     || { echo "setup: the toolchain did not install" >&2; exit 1; }
   stamp_of > .venv/.settings-qa-stamp
 fi
