@@ -24,6 +24,9 @@ def served_document(target: Target) -> dict:
         document = response.json() if response.status_code == 200 else None
     except ValueError:
         document = None
+    if response.status_code >= 500:
+        pytest.fail(f"GET /openapi.json answered HTTP {response.status_code}: the contract allows no 5xx",
+                    pytrace=False)
     if not isinstance(document, dict) or "paths" not in document:
         pytest.skip(f"the target serves no OpenAPI document at /openapi.json (HTTP {response.status_code})")
     return document

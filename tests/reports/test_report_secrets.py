@@ -4,6 +4,8 @@ The run's passwords and JWT secret are known here because this test made the acc
 
 from __future__ import annotations
 
+import pytest
+
 from report_files import JWT, texts
 from report_runs import ROOT
 
@@ -24,11 +26,13 @@ def test_no_secret_in_results_junit_or_report(report_run):
 
 def test_no_secret_in_pytest_output(report_run):
     output = "\n".join(report_run.outputs.values())
-    assert "«redacted»" in output or "passed" in output
+    assert " passed" in output and " failed" in output  # both legs ran: the healthy one and the incident
     assert [s for s in report_run.secrets if s in output] == [] and not JWT.search(output)
 
 
 def test_no_token_anywhere_under_reports():
     """The CI run's own passwords are random per run and gone; tokens have a shape to look for."""
     reports = ROOT / "reports"
-    assert _leaks([reports] if reports.exists() else [], []) == []
+    if not any(reports.glob("*/")):
+        pytest.skip("nothing under reports/ yet: run bash ci/suite.sh first")
+    assert _leaks([reports], []) == []
