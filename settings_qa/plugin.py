@@ -126,9 +126,11 @@ def session_tokens() -> dict[str, str]:
 
 
 @pytest.fixture
-def api(target: Target) -> ApiClient:
+def api(request: pytest.FixtureRequest, target: Target) -> ApiClient:
+    """The scenario's client; its exchanges become Allure attachments when Allure is on."""
+    on_exchange = reporting.attach_exchange if reporting.active(request.config) else None
     with target.http_client() as http:
-        yield ApiClient(http, on_exchange=reporting.attach_exchange)
+        yield ApiClient(http, on_exchange=on_exchange)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ _LOCK = threading.Lock()
 _PATTERNS = [
     # JSON Web Tokens: three base64url parts, the first two starting with '{"' encoded.
     re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"),
-    re.compile(r"(?i)(bearer\s+)[^\s'\",}]+"),
+    re.compile(r"(?i)(bearer[ \t]+)[^\s'\",}]+"),
     re.compile(r'(?i)("(?:password|access_token|token|secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")'),
     re.compile(r"(?i)((?:password|access_token|token|secret)'\s*:\s*')((?:[^'\\]|\\.)*)(')"),
 ]

@@ -45,7 +45,7 @@ _FAILED = ("failed", "broken")
 _exchanges: list[tuple[str, str]] = []
 
 
-def _active(config: pytest.Config) -> bool:
+def active(config: pytest.Config) -> bool:
     return allure is not None and bool(getattr(config.option, "allure_report_dir", None))
 
 
@@ -152,7 +152,7 @@ _PLUGIN = _AllureHooks()
 
 
 def configure(config: pytest.Config) -> None:
-    if not _active(config):
+    if not active(config):
         return
     if not allure_commons.plugin_manager.is_registered(_PLUGIN):
         allure_commons.plugin_manager.register(_PLUGIN)
@@ -166,7 +166,7 @@ def configure(config: pytest.Config) -> None:
 
 def environment(config: pytest.Config, target: Any) -> None:
     """Write Allure's environment.properties: target, backend, database, seed (no secrets)."""
-    if not _active(config):
+    if not active(config):
         return
     folder = Path(config.option.allure_report_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -219,7 +219,7 @@ def attach_exchange(exchange: Exchange) -> None:
 
 
 def step_started(request: pytest.FixtureRequest, step: Any) -> None:
-    if not _active(request.config):
+    if not active(request.config):
         return
     context = allure.step(f"{step.keyword} {step.name}")
     context.__enter__()

@@ -56,7 +56,10 @@ def parse(cell: str, *, field: str | None = None, fake: Faker | None = None) -> 
             raise CellError(f"unknown faker provider {provider!r} in {cell!r}")
         return str(getattr(fake, provider)())
     if expr.startswith("faqs:"):
-        return make_faqs(int(expr.removeprefix("faqs:")), fake or Faker())
+        count = expr.removeprefix("faqs:")
+        if not count.isdigit():
+            raise CellError(f"{cell!r}: faqs:N needs a number of FAQs")
+        return make_faqs(int(count), fake or Faker())
     if m := _MAX.match(expr):
         if field not in LIMITS:
             raise CellError(f"{cell!r} needs a field with a length limit, not {field!r}")

@@ -8,6 +8,7 @@ a run against a deployment leaves it as it found it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,7 @@ class World:
         self.before_last_write = self.business(role, missing_ok=True)
         if self.before_last_write is not None:  # an account without a business has nothing to restore
             self.originals.setdefault(role, self.before_last_write)
-        self.last_body = body
+        self.last_body = body if content is None else _json_object(content)
         token = self.token(role) if token == "own" else token
         if content is not None:
             response = self.api.put_business(token, content=content, headers=headers)
@@ -123,6 +124,15 @@ class World:
             if wrong:
                 failures.append(f"{role}: fields not restored: {', '.join(wrong)}")
         return failures
+
+
+def _json_object(content: bytes | str) -> dict | None:
+    """A raw body's decoded JSON object (so later steps can compare with it), else None."""
+    try:
+        decoded = json.loads(content)
+    except ValueError:
+        return None
+    return decoded if isinstance(decoded, dict) else None
 
 
 def _detail(response: httpx.Response) -> str:

@@ -156,6 +156,7 @@ def read_back_as_saved(world: World) -> None:
     (every field sent is stored verbatim; every field not sent kept its value)"""
     assert world.response.status_code == 200, f"the save failed: HTTP {world.response.status_code}"
     sent = world.last_body
+    assert isinstance(sent, dict), "this step compares with a save whose body was a JSON object"
     now = world.business()
     wanted = {f: read_back(f, sent[f]) for f in sent}
     wanted |= {f: world.before_last_write[f] for f in WRITABLE_FIELDS if f not in sent}

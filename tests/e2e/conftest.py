@@ -86,12 +86,6 @@ def run_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     return run
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class ServedApp:
     """An ASGI app under uvicorn in a daemon thread, on a socket bound before it starts."""
 

@@ -6,8 +6,9 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import Fake, Run, free_port, run_e2e
+from conftest import Fake, Run, run_e2e
 from e2e_fakes import PASSWORD, gateway_502, slow
+from settings_qa.targets import free_port
 
 
 def assert_one_clear_line(run: Run, code: int, *needles: str) -> None:

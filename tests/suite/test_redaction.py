@@ -34,3 +34,8 @@ def test_log_records_are_redacted_by_the_plugin(caplog):
     redaction.register_secret("log-secret-123")
     logging.getLogger("t").warning("token is %s", "log-secret-123")
     assert "log-secret-123" not in caplog.text
+
+
+def test_redact_bearer_stays_on_its_line():
+    text = redaction.redact("WWW-Authenticate: Bearer\n  - Business.name: too long")
+    assert text.endswith("\n  - Business.name: too long")

@@ -36,9 +36,9 @@ def test_parse_faker_is_reproducible_with_the_same_seed():
     assert values.parse("{{faker:company}}", fake=first) == values.parse("{{faker:company}}", fake=second)
 
 
-@pytest.mark.parametrize("cell", ["{{max}}", "{{faker:no_such_provider}}", "{{not json}}"])
+@pytest.mark.parametrize("cell", ["{{max}}", "{{faker:no_such_provider}}", "{{not json}}", "{{faqs:x}}"])
 def test_parse_rejects_bad_expressions_with_a_clear_error(cell):
-    with pytest.raises(values.CellError, match="catalogue|faker|field"):
+    with pytest.raises(values.CellError, match="catalogue|faker|field|number"):
         values.parse(cell, field="id", fake=Faker())
 
 
