@@ -15,7 +15,7 @@ from schemathesis import Case, CheckContext, Response
 
 from contracts import validate
 from contracts.models import WRITABLE_FIELDS, read_back
-from settings_qa.client import BUSINESS_PATH, ApiClient, json_or_none
+from settings_qa.client import BUSINESS_PATH, ApiClient, json_or_none, restore_settings
 from settings_qa.redaction import register_secret
 from settings_qa.targets import Target
 
@@ -211,12 +211,7 @@ class WriteObserver:
 
 def restore(reader: AccountReader, snapshot: dict[str, Any]) -> list[str]:
     """Write the snapshot's writable fields back and verify them; return what is still wrong."""
-    wanted = {k: snapshot[k] for k in WRITABLE_FIELDS}
-    status = reader.write(wanted)
-    # What counts is what the account reads now: a broken target may answer 500 yet commit.
-    now = reader.read("after restoring")
-    wrong = [k for k in WRITABLE_FIELDS if now.get(k) != wanted[k]]
-    return [f"fields not restored: {', '.join(wrong)} (the restoring PUT answered HTTP {status})"] if wrong else []
+    return restore_settings(reader.api, reader.token, snapshot)
 
 
 __all__ = ["AccountReader", "WriteObserver", "restore"]

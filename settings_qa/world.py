@@ -17,9 +17,8 @@ import pytest
 from faker import Faker
 
 from contracts import validate
-from contracts.models import WRITABLE_FIELDS
 from settings_qa.accounts import Account, missing_reason
-from settings_qa.client import ApiClient, json_or_none
+from settings_qa.client import ApiClient, json_or_none, restore_settings
 from settings_qa.targets import Target
 
 
@@ -111,19 +110,8 @@ class World:
     # --- restoring ------------------------------------------------------------
     def restore(self) -> list[str]:
         """Write back every account's original settings; return what could not be restored."""
-        failures = []
-        for role, original in self.originals.items():
-            wanted = {k: original[k] for k in WRITABLE_FIELDS}
-            try:
-                self.api.put_business(self.token(role), wanted)
-                now = json_or_none(self.api.get_business(self.token(role))) or {}
-            except httpx.HTTPError as exc:
-                failures.append(f"{role}: {type(exc).__name__} while restoring")
-                continue
-            wrong = [k for k in WRITABLE_FIELDS if now.get(k) != wanted[k]]
-            if wrong:
-                failures.append(f"{role}: fields not restored: {', '.join(wrong)}")
-        return failures
+        return [f"{role}: {problem}" for role, original in self.originals.items()
+                for problem in restore_settings(self.api, self.token(role), original)]
 
 
 def _json_object(content: bytes | str) -> dict | None:
