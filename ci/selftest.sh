@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
+bash ci/setup-browser.sh  # the report's browser test; apt only when Chromium is missing
 mkdir -p reports/junit
 bash ci/pytest.sh -p no:cacheprovider -p mutations.summary -n "${QA_WORKERS:-2}" backend/tests tests \
   --junitxml reports/junit/selftest.xml "$@"
