@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
+from contracts.document import DOCUMENT
 from contracts.models import Business, BusinessUpdate, ErrorBody, LoginRequest, SaveResult, Token
 
-DOCUMENT = Path(__file__).with_name("openapi.json")
 LOGIN_PATH = "/api/auth/login"
 BUSINESS_PATH = "/api/business/me"
 BEARER = "bearerAuth"

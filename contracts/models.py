@@ -1,8 +1,13 @@
 """Pydantic models of the business-settings API contract (CONTRACT.md, v1).
 
-Written from the contract text, never imported from a backend. Responses are
-validated strictly (no type coercion, no unknown fields) so that a backend that
-answers `"id": "7"` or leaks an extra column breaks the contract visibly.
+Written from the contract text, never imported from a backend. What the contract names is
+validated strictly (no type coercion: `"id": "7"` breaks it). Request models are closed:
+the suite never sends a field the contract does not name, and the contract says a backend
+rejects one. Response models are closed too, which is how the committed OpenAPI document
+describes them (the closed world `--strict` judges by); responses are *read* tolerantly
+by `contracts.reading`, which sets properties the contract does not name aside before
+these models see the body. Request and response FAQ items are separate models for that
+reason: a server may add an `id` to the FAQs it returns, never to the ones it accepts.
 Lengths are counted in Unicode code points, which is what `len(str)` counts.
 """
 
@@ -58,6 +63,8 @@ LIMITS = {
     "answer": 2000,
     "faqs": 50,
 }
+
+
 def read_back(field: str, written: object) -> object:
     """What a later read returns for a value written to `field`: verbatim, except that
     `faqs: null` clears the FAQs, which read back as `[]`."""
@@ -65,6 +72,20 @@ def read_back(field: str, written: object) -> object:
 
 
 WRITABLE_FIELDS = ("name", "industry", "common_services", "business_hours", "description", "faqs")
+FAQ_FIELDS = ("question", "answer")
+
+
+def writable(business: dict) -> dict:
+    """The writable fields of a business read back, in the shape a request may carry them.
+
+    What the suite writes back (a restore, a remembered state) is built here, never from a
+    raw read: a FAQ item the server returned with its own `id` would be an unknown field.
+    """
+    out = {field: business.get(field) for field in WRITABLE_FIELDS}
+    if isinstance(out["faqs"], list):
+        out["faqs"] = [{k: item.get(k) for k in FAQ_FIELDS} if isinstance(item, dict) else item
+                       for item in out["faqs"]]
+    return out
 
 
 class _Strict(BaseModel):
@@ -82,6 +103,15 @@ class Token(_Strict):
 
 
 class Faq(_Strict):
+    """A FAQ item as a response carries it."""
+
+    question: Question
+    answer: Answer
+
+
+class FaqInput(_Strict):
+    """A FAQ item as a request carries it (same fields and limits)."""
+
     question: Question
     answer: Answer
 
@@ -119,7 +149,7 @@ class BusinessUpdate(_Strict):
     common_services: Services | None = None
     business_hours: Hours | None = None
     description: Description | None = None
-    faqs: Annotated[list[Faq], Field(max_length=50)] | None = None
+    faqs: Annotated[list[FaqInput], Field(max_length=50)] | None = None
 
 
 class SaveResult(_Strict):
