@@ -1,7 +1,9 @@
 // Allure 3 configuration for `bash ci/report.sh` (npx allure generate).
 // Categories sort failures by the label settings_qa/reporting.py puts on them: the phase
 // of the incident report's post-deploy check where a scenario failed, or the layer
-// (contract, import) of any other test. One environment per results folder (CI leg),
+// (contract, import) of any other test. Findings outside the contract (settings_qa/findings.py)
+// come first, each kind in a category of its own: status "unknown" in the default mode (they
+// do not fail the run), "failed" under --strict. A result goes to the first category it matches. One environment per results folder (CI leg),
 // matched by the `leg` label, so the SQLite and PostgreSQL runs of a test stay apart.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +11,13 @@ import { defineConfig } from "allure";
 
 const RESULTS = process.env.QA_ALLURE_RESULTS || "reports/allure-results";
 const FAILED = ["failed", "broken"];
+
+const finding = (name, kind) => ({
+  name,
+  matchers: [{ statuses: ["unknown", ...FAILED], labels: { finding: kind } }],
+  groupByMessage: false,
+  expand: true,
+});
 
 const phase = (name, value) => ({
   name,
@@ -54,6 +63,11 @@ export default defineConfig({
   ...(Object.keys(environments).length > 1 ? { environments } : {}),
   categories: {
     rules: [
+      finding("Outside the contract: HTTP hygiene", "hygiene"),
+      finding("Outside the contract: drift that contradicts the contract", "drift-contradicts"),
+      finding("Outside the contract: drift, documents less", "drift-less"),
+      finding("Outside the contract: drift, documents more", "drift-more"),
+      finding("Outside the contract: properties the contract does not name", "extension"),
       phase("Phase 1: authentication failed", "authentication"),
       phase("Phase 2: fetch failed", "fetch"),
       phase("Phase 3: save failed", "save"),

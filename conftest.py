@@ -8,8 +8,9 @@ of them and loads none (settings_qa/smoke/startup.py).
 from settings_qa.smoke.startup import plugins_unless_smoke_only
 
 pytest_plugins = plugins_unless_smoke_only([
+    "settings_qa.findings",
     "settings_qa.plugin",
-    "contracts.plugin",
+    "settings_qa.fuzz_plugin",
     "steps.common_steps",
     "steps.auth_steps",
     "steps.settings_steps",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.fuzzing import AccountReader, restore
-from contracts.plugin import write_fuzzing_refusal
 from settings_qa.client import ApiClient
+from settings_qa.fuzz_plugin import write_fuzzing_refusal
+from settings_qa.fuzzing import AccountReader, restore
 from settings_qa.targets import Target
 
 

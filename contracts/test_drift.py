@@ -1,17 +1,22 @@
-"""The target's own /openapi.json against the canonical contract (contracts/drift.py)."""
+"""The target's own /openapi.json against the canonical contract (settings_qa/drift.py).
+
+Every difference is reported as a finding of its grade (contradicts, documents less,
+documents more), one per place in the document: information by default, a failure under
+`--strict`. The behaviour itself is judged by the fuzzer, whatever the document says.
+"""
 
 from __future__ import annotations
-
-import json
 
 import httpx
 import pytest
 
-from contracts.drift import differences
-from contracts.generate import DOCUMENT
+from contracts.document import load
+from settings_qa.drift import graded
+from settings_qa.findings import Finding, record
 from settings_qa.targets import Target
 
 pytestmark = pytest.mark.contract
+FINDING_KINDS = {"contradicts": "drift-contradicts", "documents less": "drift-less", "documents more": "drift-more"}
 
 
 def served_document(target: Target) -> dict:
@@ -32,7 +37,12 @@ def served_document(target: Target) -> dict:
     return document
 
 
-def test_served_openapi_matches_the_contract(target: Target) -> None:
-    found = differences(json.loads(DOCUMENT.read_text(encoding="utf-8")), served_document(target))
-    assert not found, (f"the target's /openapi.json differs from the contract ({len(found)} differences):\n  "
-                       + "\n  ".join(found))
+def test_served_openapi_against_the_contract(target: Target) -> None:
+    by_grade = graded(load(), served_document(target))
+    for grade, lines in by_grade.items():
+        places: dict[str, list[str]] = {}
+        for where, line in lines:
+            places.setdefault(where, []).append(line)
+        for where, found in places.items():
+            record(Finding(FINDING_KINDS[grade], f"{where} ({grade})", f"{where}: {grade} ({len(found)})",
+                           detail="\n".join(found), reproduce=f"GET {target.base_url}/openapi.json"))

@@ -1,9 +1,21 @@
-"""Compare a target's own OpenAPI document with the canonical contract, fact by fact.
+"""Compare a target's own OpenAPI document with the canonical contract, fact by fact, and
+grade each difference.
 
 Both documents are flattened into facts such as
 `PUT /api/business/me request body: name.maxLength -> 200`; the differences read
 
     PUT /api/business/me request body: name.maxLength 200 in the contract, missing in the target
+
+and fall into three grades (`graded()`):
+- contradicts: the document says something the contract does not allow: a path, operation,
+  status, media type or property the contract has is missing; a type (nullability
+  included), a required flag, a limit, an enum or a format says otherwise; a request body
+  accepts a property or a value the contract rejects;
+- documents less: it leaves out what the contract says (limits, patterns, formats,
+  `additionalProperties: false`, a header, the security scheme), which the behaviour may
+  still honour: the fuzzer judges the behaviour;
+- documents more: it adds what the contract does not name (a status, an operation, a
+  response property or header): the provider's business.
 
 Compared: the contract's paths and their methods, statuses, response headers (presence and type), security,
 and the request and 200 bodies keyword by keyword (type and nullability, required,
@@ -18,24 +30,54 @@ from __future__ import annotations
 from typing import Any
 
 Facts = dict[tuple[str, str], Any]
+GRADES = ("contradicts", "documents less", "documents more")
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
 _KEYWORDS = ("format", "pattern", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum")
 
 
 def differences(contract: dict[str, Any], target: dict[str, Any]) -> list[str]:
-    """One readable line per difference (empty when the target documents the contract)."""
+    """One readable line per difference, whatever its grade (empty when the target documents the contract)."""
+    return sorted(line for lines in graded(contract, target).values() for _, line in lines)
+
+
+def graded(contract: dict[str, Any], target: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """Every difference as (where, line), by grade."""
     paths = list(contract.get("paths", {}))
     ours, theirs = facts(contract, paths), facts(target, paths)
-    lines = []
+    out: dict[str, list[tuple[str, str]]] = {grade: [] for grade in GRADES}
     for key in sorted(ours.keys() | theirs.keys()):
         where, what = key
         if key not in theirs:
-            lines.append(f"{where}: {what} {_show(ours[key])} in the contract, missing in the target")
+            line = f"{where}: {what} {_show(ours[key])} in the contract, missing in the target"
+            grade = _missing_in_target(what)
         elif key not in ours:
-            lines.append(f"{where}: {what} {_show(theirs[key])} in the target, missing in the contract")
-        elif ours[key] != theirs[key]:
-            lines.append(f"{where}: {what} {_show(ours[key])} in the contract, {_show(theirs[key])} in the target")
-    return lines
+            if what == "path":  # facts() marks a path the document lacks
+                line, grade = f"{where}: the path is missing in the target", "contradicts"
+            else:
+                line = f"{where}: {what} {_show(theirs[key])} in the target, missing in the contract"
+                typed = what == "type" or what.endswith(".type")
+                grade = "contradicts" if "request body" in where and not typed else "documents more"
+        elif ours[key] == theirs[key] or (what.endswith("pattern") and _same_pattern(ours[key], theirs[key])):
+            continue
+        else:
+            line = f"{where}: {what} {_show(ours[key])} in the contract, {_show(theirs[key])} in the target"
+            grade = "documents less" if what == "security" and theirs[key] == "none" else "contradicts"
+        out[grade].append((where, line))
+    return out
+
+
+def _missing_in_target(what: str) -> str:
+    """The grade of a fact the contract states and the target's document leaves out."""
+    if what in ("operation", "status", "required") or what.endswith("(property)") or what.startswith("media type"):
+        return "contradicts"
+    return "documents less"  # type, limits, pattern, format, enum, additionalProperties, header, security
+
+
+def _same_pattern(ours: str, theirs: str) -> bool:
+    """`^[^\\x00]*$` and `^[^\\u0000]*$` say the same."""
+    def norm(pattern: str) -> str:
+        return pattern.replace("\\u0000", "\\x00").replace("\\0", "\\x00")
+    return norm(str(ours)) == norm(str(theirs))
 
 
 def _show(value: Any) -> str:

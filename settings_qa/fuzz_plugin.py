@@ -1,4 +1,4 @@
-"""Options of the contract fuzzer (loaded from the root conftest's `pytest_plugins`).
+"""Options of the contract fuzzer in contracts/ (loaded from the root conftest's `pytest_plugins`).
 
     --contract-examples N     examples per operation in the fuzzing phase (env QA_CONTRACT_EXAMPLES)
     --allow-write-fuzzing     fuzz PUT against a target that is not on loopback (env QA_ALLOW_WRITE_FUZZING=1)

@@ -1,6 +1,11 @@
-"""What the contract fuzzer adds to schemathesis: reaching the suite's target, reading the
-account around every write, and the checks no built-in does (persistence, atomicity,
-the PUT answer against the next read, no 5xx on the reads either).
+"""What the contract fuzzer adds to schemathesis: reaching the suite's target, judging each
+case by the contract and reporting the rest beside it, and the checks no built-in does
+(persistence, atomicity, the PUT answer against the next read, no 5xx on the reads either).
+
+Every schemathesis check is classed (`CONTRACT_CHECKS`, `HYGIENE_CHECKS`). A case runs the
+hygiene checks first and records what they find as findings (settings_qa.findings), then
+the contract checks, which fail the test. So a backend with the stock 405 still has every
+case judged for persistence and atomicity, and both findings are reported.
 
 schemathesis sends each generated case with its own transports (in-process ASGI for the
 embedded target, HTTP otherwise); the reads around a write go through the suite's own
@@ -12,17 +17,108 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from schemathesis import Case, CheckContext, Response
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import FailureGroup
 
 from contracts import validate
 from contracts.models import WRITABLE_FIELDS, read_back
-from settings_qa.client import BUSINESS_PATH, ApiClient, json_or_none, restore_settings
+from settings_qa.client import BUSINESS_PATH, LOGIN_PATH, ApiClient, restore_settings
+from settings_qa.findings import Finding, note_unnamed, record
 from settings_qa.redaction import register_secret
 from settings_qa.targets import Target
 
+# Each built-in check and the clause of CONTRACT.md it enforces.
+CONTRACT_CHECKS = {
+    "not_a_server_error": "No response ever is a 5xx",
+    "status_code_conformance": "each operation answers only its listed statuses",
+    "content_type_conformance": "all bodies are JSON",
+    "response_headers_conformance": "401 with `WWW-Authenticate: Bearer`",
+    "response_schema_conformance": "Schemas (what the contract names; other properties are listed, not failed)",
+    "negative_data_rejection": "422 for a body that breaks the schema, unknown fields included",
+    "positive_data_acceptance": "a body within the schema is accepted",
+    "missing_required_header": "401 when the Authorization header is missing",
+    "ignored_auth": "401 for a missing, malformed, unsigned or foreign-signed token",
+    "object_level_authorization": "the business of the account named by the token, never anyone else's",
+}
+# Checks that map to no clause: what they find is reported as HTTP hygiene.
+HYGIENE_CHECKS = {
+    "unsupported_method": "405 for a method the API does not define (the contract names only its operations)",
+    "allow_header_conformance": "a 405 lists every method of the path in `Allow` (RFC 9110)",
+    "use_after_free": "stateful: a deleted resource stays gone (the contract deletes nothing)",
+    "ensure_resource_availability": "stateful: a created resource can be read (the contract creates nothing)",
+}
 AUDITED_FIELDS = ("description", "faqs")
 # The background audit may move audit_status on its own, but only out of "pending".
 _AUDIT_MOVES = {("pending", "passed"), ("pending", "failed")}
 _SHOWN = 80  # characters of a value shown in a message
+_OPERATIONS = {("POST", LOGIN_PATH): "login", ("GET", BUSINESS_PATH): "get", ("PUT", BUSINESS_PATH): "put"}
+
+
+def unclassified_checks() -> list[str]:
+    """Registered schemathesis checks that are in neither class (a new schemathesis version)."""
+    load_all_checks()
+    return sorted(set(CHECKS.get_all_names()) - set(CONTRACT_CHECKS) - set(HYGIENE_CHECKS))
+
+
+def _hygiene_functions() -> list[Callable]:
+    load_all_checks()
+    return CHECKS.get_by_names([name for name in HYGIENE_CHECKS if name in CHECKS.get_all_names()])
+
+
+def run_case(case: Case, kwargs: dict[str, Any], additional_checks: list[Callable] = ()) -> Response:
+    """Send `case`; record what the hygiene checks find; fail on what the contract checks find.
+
+    A check outside the contract never stops a case: the contract checks (and ours, in
+    `additional_checks`) always run.
+    """
+    __tracebackhide__ = True
+    call = dict(kwargs)
+    base_url, headers = call.pop("base_url", None), call.pop("headers", None)
+    response = case.call(base_url=base_url, headers=headers, **call)
+    transport = {**call, **({"base_url": base_url} if base_url else {}), **({"headers": headers} if headers else {})}
+    hygiene = _hygiene_functions()
+    try:
+        case.validate_response(response, checks=hygiene, headers=headers, transport_kwargs=transport)
+    except FailureGroup as group:
+        curl = case.as_curl_command(headers=dict(response.request.headers), base_url=base_url)
+        for failure in group.exceptions:
+            record(hygiene_finding(case, failure, curl))
+    case.validate_response(response, excluded_checks=hygiene, headers=headers, transport_kwargs=transport,
+                           additional_checks=[unnamed_properties, *additional_checks])
+    return response
+
+
+def hygiene_finding(case: Case, failure: Any, curl: str) -> Finding:
+    checks = ", ".join(getattr(failure, "checks", ()) or ()) or "hygiene"
+    where = f"{case.method.upper()} {case.path}"
+    title = " ".join(str(failure.title).split())
+    return Finding("hygiene", f"{checks} on {where}: {title}",
+                   f"{title} ({getattr(failure, 'code', '?')}, {checks}) on {where}",
+                   detail=str(failure.message).strip(), reproduce=curl)
+
+
+def unnamed_properties(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """Properties the contract does not name: listed as findings; a leaked secret fails."""
+    operation = _OPERATIONS.get((case.method.upper(), case.operation.path))
+    if operation is None:
+        return None
+    return judge_unnamed(operation, response.status_code, response.headers, response.content,
+                         where=f"{case.method.upper()} {case.path}")
+
+
+def judge_unnamed(operation: str, status: int, headers: Any, body: bytes, *, where: str) -> bool | None:
+    """Record the unnamed properties of one response as findings; raise on a leaked secret."""
+    verdict = validate.judge(operation, status, _plain_headers(headers), body)
+    note_unnamed(verdict.unnamed, where)
+    if verdict.leaks:
+        raise AssertionError("a response carries what looks like a secret:\n  - "
+                             + "\n  - ".join(item.describe() for item in verdict.leaks))
+    return True if verdict.unnamed else None
+
+
+def _plain_headers(headers: Any) -> dict[str, str]:
+    """schemathesis keeps header values as lists; the contract's judge reads single strings."""
+    return {str(k).lower(): (", ".join(v) if isinstance(v, list) else str(v)) for k, v in dict(headers).items()}
 
 
 class AnswersLikeAServer:
@@ -99,18 +195,15 @@ class AccountReader:
         return kwargs
 
     def read(self, why: str) -> dict[str, Any]:
-        """GET the business; any status but 200, or a body off the contract, is a finding."""
+        """GET the business, as the contract names it; any status but 200, or a body off the
+        contract, is a finding of the contract."""
         response = self.api.get_business(self.token)
-        found = validate.problems("get", response.status_code, response.headers, response.content)
-        if response.status_code != 200 or found:
-            raise AssertionError(
-                f"the GET {why} answered HTTP {response.status_code}"
-                + ("".join(f"\n  - {p}" for p in found) if found else "")
-            )
-        return response.json()
-
-    def write(self, fields: dict[str, Any]) -> int:
-        return self.api.put_business(self.token, fields).status_code
+        verdict = validate.judge("get", response.status_code, response.headers, response.content)
+        if response.status_code != 200 or verdict.problems:
+            what = "breaks the contract" if response.status_code == 200 else "failed"
+            raise AssertionError(f"the GET {why} {what} (HTTP {response.status_code})"
+                                 + "".join(f"\n  - {p}" for p in verdict.problems))
+        return verdict.view
 
 
 def _show(value: Any) -> str:
@@ -131,7 +224,8 @@ def _audit_moved_legally(before: str | None, after: str | None) -> bool:
 class WriteObserver:
     """Snapshot before one PUT, read after it, and the checks that compare them.
 
-    Use one observer per case: `checks()` go to `case.call_and_validate(additional_checks=...)`.
+    Use one observer per case: `checks()` go to `run_case(..., additional_checks=...)`.
+    Every comparison looks at the contract's fields only.
     """
 
     def __init__(self, reader: AccountReader) -> None:
@@ -158,9 +252,7 @@ class WriteObserver:
         if response.status_code != 200 or not isinstance(case.body, dict):
             return None
         sent = {k: v for k, v in case.body.items() if k in WRITABLE_FIELDS}
-        expected = {**self.before, **sent}
-        if "faqs" in sent and sent["faqs"] is None:
-            expected["faqs"] = []  # faqs: null clears them
+        expected = {**self.before, **{k: read_back(k, v) for k, v in sent.items()}}
         problems = _differences(expected, self.after(), ("id", *WRITABLE_FIELDS))
         if problems:
             written = ", ".join(sorted(sent)) or "nothing"
@@ -172,7 +264,7 @@ class WriteObserver:
         """The 200 answer's `business` is what the next GET returns; `status` says whether an audit started."""
         if response.status_code != 200:
             return None
-        answer = json_or_none(response)
+        answer = validate.judge("put", 200, _plain_headers(response.headers), response.content).view
         if not isinstance(answer, dict) or not isinstance(answer.get("business"), dict):
             return None  # response_schema_conformance reports the shape
         business, after = answer["business"], self.after()
@@ -213,5 +305,3 @@ def restore(reader: AccountReader, snapshot: dict[str, Any]) -> list[str]:
     """Write the snapshot's writable fields back and verify them; return what is still wrong."""
     return restore_settings(reader.api, reader.token, snapshot)
 
-
-__all__ = ["AccountReader", "WriteObserver", "restore"]

@@ -8,6 +8,8 @@ Labels (what `allurerc.mjs` groups and categorises by):
 - phase, on failures only: where it failed. authentication, fetch, save, persistence
   for scenarios (from the failing step and the request it made or judged), contract
   and import for the other layers, other when nothing says more.
+- finding: on the results settings_qa/findings.py writes for what lies outside the
+  contract (hygiene, drift-*, extension); they carry no phase.
 
 All of it is inert when Allure is not active (no --alluredir).
 """
@@ -98,7 +100,7 @@ def label_result(result: Any, leg: str | None) -> None:
         # The same test in two legs is two tests, not a retry: give each leg its own history.
         if result.historyId:
             result.historyId = hashlib.md5(f"{result.historyId}:{leg}".encode()).hexdigest()
-    if result.status in _FAILED and "phase" not in names:
+    if result.status in _FAILED and "phase" not in names and "finding" not in names:
         phase = {"smoke": "import", "contract": "contract"}.get(layer) or tag_phase(tags) or "other"
         result.labels.append(Label(name="phase", value=phase))
 
