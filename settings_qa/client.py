@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import httpx
 
-from contracts.models import WRITABLE_FIELDS
+from contracts.models import WRITABLE_FIELDS, writable
 from settings_qa.redaction import redact, redact_data, redact_headers, register_secret
 
 LOGIN_PATH = "/api/auth/login"
@@ -164,12 +164,15 @@ def json_or_none(response: httpx.Response) -> Any:
 def restore_settings(client: ApiClient, token: str, original: dict[str, Any]) -> list[str]:
     """Write back the writable fields of `original` and verify them by reading; return what is
     still wrong (empty when restored). What counts is the read, not the PUT's status: a broken
-    server may answer 500 and commit, or drop the connection (the client retries once)."""
-    wanted = {k: original[k] for k in WRITABLE_FIELDS}
+    server may answer 500 and commit, or drop the connection (the client retries once).
+    Both the body written and the comparison use the contract's writable shape only (a FAQ
+    read back with a server `id` is written back without it)."""
+    wanted = writable(original)
     try:
         status = client.put_business(token, wanted).status_code
-        now = json_or_none(client.get_business(token)) or {}
+        now = json_or_none(client.get_business(token))
     except httpx.HTTPError as exc:
         return [f"{type(exc).__name__} while restoring"]
+    now = writable(now if isinstance(now, dict) else {})
     wrong = [k for k in WRITABLE_FIELDS if now.get(k) != wanted[k]]
     return [f"fields not restored: {', '.join(wrong)} (the restoring PUT answered HTTP {status})"] if wrong else []

@@ -1,9 +1,11 @@
 """The state of one scenario, shared by its steps: who acts, what was sent, what came back.
 
-Every response is checked against the contract as it arrives. The first write
-to an account snapshots its settings; `restore()` (run by the fixture's
-teardown, also when the scenario fails) writes them back and verifies them, so
-a run against a deployment leaves it as it found it.
+Every response is judged by the contract as it arrives (contracts.validate): a violation
+fails the step; properties the contract does not name are recorded as findings and left
+out of what the steps see (`view`, `business()`), so every comparison is between the
+contract's fields. The first write to an account snapshots its settings; `restore()` (run
+by the fixture's teardown, also when the scenario fails) writes them back and verifies
+them, so a run against a deployment leaves it as it found it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from faker import Faker
 from contracts import validate
 from settings_qa.accounts import Account, missing_reason
 from settings_qa.client import ApiClient, json_or_none, restore_settings
+from settings_qa.findings import note_unnamed
 from settings_qa.targets import Target
 
 
@@ -34,6 +37,8 @@ class World:
     tokens: dict[str, str]  # shared per session: logging in once per role is enough
     actor: str = "primary"
     response: httpx.Response | None = None
+    view: Any = None  # the last recorded response's body, as the contract names it
+    _last_view: Any = field(default=None, repr=False)  # the last response's, recorded or not
     remembered: dict[str, Any] = field(default_factory=dict)
     before_last_write: dict[str, Any] | None = None
     last_body: Any = None
@@ -58,7 +63,7 @@ class World:
             if response.status_code != 200:
                 pytest.fail(f"cannot log in as the {role} account: HTTP {response.status_code} "
                             f"{_detail(response)}", pytrace=False)
-            self.tokens[role] = response.json()["access_token"]
+            self.tokens[role] = self.view["access_token"]
         return self.tokens[role]
 
     # --- operations, each checked against the contract ------------------------
@@ -93,19 +98,27 @@ class World:
         if response.status_code != 200:
             pytest.fail(f"reading the {role or self.actor} account's settings failed: "
                         f"HTTP {response.status_code} {_detail(response)}", pytrace=False)
-        return response.json()
+        return self._last_view
 
     def _checked(self, operation: str, response: httpx.Response, record: bool = True) -> httpx.Response:
         """Fail on any contract violation; `record` makes it the response later steps look at."""
+        verdict = validate.judge(operation, response.status_code, response.headers, response.content)
+        self._last_view = verdict.view
         if record:
-            self.response = response
-        found = validate.problems(operation, response.status_code, response.headers, response.content)
-        if found:
+            self.response, self.view = response, verdict.view
+        where = f"{response.request.method} {response.request.url.path}"
+        note_unnamed(verdict.unnamed, where)
+        if verdict.problems:
             raise ContractViolation(
-                f"{response.request.method} {response.request.url.path} answered HTTP {response.status_code}, "
-                "which breaks the contract:\n  - " + "\n  - ".join(found)
+                f"{where} answered HTTP {response.status_code}, which breaks the contract:\n  - "
+                + "\n  - ".join(verdict.problems)
             )
         return response
+
+    @staticmethod
+    def contract_body(operation: str, response: httpx.Response) -> Any:
+        """A response's body as the contract names it (for responses kept aside, like refusals)."""
+        return validate.judge(operation, response.status_code, response.headers, response.content).view
 
     # --- restoring ------------------------------------------------------------
     def restore(self) -> list[str]:

@@ -128,14 +128,14 @@ def save_same_again(world: World) -> None:
 def save_status_is(world: World, status: str) -> None:
     """Example: Then the save status is "audit_pending"   (or "success")"""
     assert world.response.status_code == 200, f"the save failed: HTTP {world.response.status_code}"
-    got = world.response.json()["status"]
+    got = world.view["status"]
     assert got == status, f"save status is {got!r}, expected {status!r} (sent: {values.show(world.last_body)})"
 
 
 @then(parsers.parse('my audit status is "{status}"'))
 def audit_status_is(world: World, status: str) -> None:
     """Example: Then my audit status is "pending"   (as the save response reported it)"""
-    got = world.response.json()["business"]["audit_status"]
+    got = world.view["business"]["audit_status"]
     assert got == status, f"audit_status is {got!r}, expected {status!r}"
 
 
@@ -182,7 +182,7 @@ def others_unchanged(world: World, who: str) -> None:
 @then("the saved business equals the next read")
 def saved_equals_next_read(world: World) -> None:
     """Example: Then the saved business equals the next read   (PUT's business == the following GET)"""
-    result = world.response.json()
+    result = world.view
     saved = result["business"]
     if result["status"] == "audit_pending":  # the background audit may have moved on since
         saved = {k: v for k, v in saved.items() if k != "audit_status"}
@@ -212,7 +212,7 @@ def faqs_in_order(world: World, count: int) -> None:
 @then("I see my own business")
 def see_own_business(world: World) -> None:
     """Example: Then I see my own business   (the same business on every read, matching the contract)"""
-    first = world.response.json()
+    first = world.view
     again = world.business()
     assert first["id"] == again["id"], f"two reads returned different businesses: {first['id']} and {again['id']}"
     world.remembered.setdefault("business_ids", {})[world.actor] = first["id"]
