@@ -19,6 +19,7 @@ from settings_qa.targets import DeploymentTarget, EmbeddedTarget, ServedTarget, 
 from settings_qa.world import World
 
 MODES = ("embedded", "served", "deployment")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,12 +32,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--qa-seed", type=int, default=None,
                     help="seed for generated data (faker); printed in the header. Env: QA_SEED")
     group.addoption("--qa-timeout", type=float, default=30.0, help="HTTP timeout in seconds (default 30)")
+    group.addoption("--no-preflight", action="store_true", default=False,
+                    help="skip the check, before the first test, that the target answers and every configured "
+                         "account logs in (settings_qa/preflight.py)")
+    # Strict mode is pytest's own `--strict` flag (it also turns on pytest's strictness, which
+    # pytest.ini has on already) or QA_STRICT=1: see strict_mode().
+
+
+# Options after which pytest runs no test: no preflight for them.
+_NO_RUN_OPTIONS = ("help", "version", "collectonly", "showfixtures", "show_fixtures_per_test", "markers", "setupplan")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """Preflight (settings_qa/preflight.py): stop with one line before any test if the target
+    cannot be reached or a configured account cannot log in."""
+    if hasattr(config, "workerinput") or any(getattr(config.option, name, False) for name in _NO_RUN_OPTIONS):
+        return None
+    if config.getoption("no_preflight"):
+        _mode(config)  # a usage error is still one
+        return None
+    from settings_qa import preflight
+
+    return preflight.run(config, _mode(config), backend_path(config), dict(os.environ))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.qa_seed = _seed(config)
     os.environ["QA_SEED"] = str(config.qa_seed)  # xdist workers inherit it
     config.qa_mode = _mode(config)
+    config.qa_strict = strict_mode(config)
     _redact_log_records()
     reporting.configure(config)
 
@@ -49,6 +74,14 @@ def _seed(config: pytest.Config) -> int:
         return int(seed)
     except ValueError:
         raise pytest.UsageError(f"QA_SEED must be an integer, got {seed!r}") from None
+
+def strict_mode(config: pytest.Config) -> bool:
+    """Closed-world judgement: `--strict` or QA_STRICT=1. Default: tolerant (README, "Verdicts")."""
+    raw = os.environ.get("QA_STRICT", "").strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise pytest.UsageError(f"QA_STRICT must be 1 or 0, got {raw!r}")
+    return bool(config.getoption("strict", False)) or raw in _TRUE
+
 
 def _mode(config: pytest.Config) -> str:
     base_url = config.getoption("base_url", None)
@@ -83,8 +116,10 @@ def _redact_log_records() -> None:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     where = "in-process" if config.qa_mode == "embedded" else config.getoption("base_url", None) or "loopback"
+    judging = ("strict: closed-world responses; hygiene findings and drift fail the run" if config.qa_strict
+               else "default: the contract's clauses fail the run; what lies outside them is reported")
     return [f"settings-qa: target={config.qa_mode} ({where}), seed={config.qa_seed} "
-            f"(rerun with --qa-seed {config.qa_seed})"]
+            f"(rerun with --qa-seed {config.qa_seed})", f"settings-qa: judging {judging}"]
 
 
 def backend_path(config: pytest.Config) -> Path:

@@ -285,6 +285,11 @@ class ScratchDatabase:
         except psycopg.Error as exc:
             raise TargetError(f"PostgreSQL at {urlsplit(self.server).hostname}: {str(exc).strip()}") from None
 
+    def probe(self) -> None:
+        """Raise TargetError unless the database server (if one is named) answers."""
+        if self.server:
+            self._admin("SELECT 1")
+
     def create(self) -> str:
         if self.server:
             self._admin(f'CREATE DATABASE "{self.name}"')

@@ -52,8 +52,8 @@ def test_base_url_with_a_local_target_and_a_bad_seed_are_usage_errors():
     assert "Traceback" not in run.stderr
 
 
-def test_missing_backend_fails_every_test_with_one_clear_line(tmp_path):
-    run = run_suite("features/test_scenarios.py", "-q", "-k", "logs_in", "--backend-path", str(tmp_path))
-    assert run.returncode == 1
-    assert f"target not available: no ai_receptionist package under {tmp_path}" in run.stdout
-    assert "Traceback" not in run.stdout
+def test_missing_backend_stops_the_run_with_one_clear_line(tmp_path):
+    run = run_suite("features", "-q", "-n", "2", "--backend-path", str(tmp_path))
+    assert run.returncode == 4, run.stdout[-2000:]
+    assert run.stderr.strip() == f"ERROR: no ai_receptionist package under {tmp_path} (set --backend-path or QA_BACKEND_PATH)"
+    assert run.stdout.strip() == ""
