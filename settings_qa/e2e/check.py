@@ -5,6 +5,14 @@ then whatever was written is put back (see `restore`). Each phase fails with its
 exit code, a response that breaks the contract with 5, and a first request that gets no
 answer at all with 69.
 
+Which code: a save that fails (non-200, no answer) is 3. A save acknowledged with 200 whose
+values do not read back is 4, with a line per field, whatever its answer said. The answer
+itself (its business must show what was sent; its status must follow the audit rule) is
+judged after phase 4: when the read-back is right but the answer was not, that is 5, a
+response that breaks the contract. Persistence is the question the check exists for, so a
+wrong answer never hides it. Properties the contract does not name are listed; a secret
+among them is 5 at once; under --strict any of them is 5 after the phases.
+
 Why a marker: a field whose stored value already equals the value to write would make
 phase 3 a no-op that proves nothing (and when it is the description, the save would skip
 the audit path the incident broke). Such fields first get a value unique to this run,
@@ -49,6 +57,7 @@ class SettingsCheck:
         self.timeout = timeout
         self.written: set[str] = set()  # fields any PUT was sent for, answered or not
         self.unanswered_put = False  # a PUT went out and no answer came back (timeout, Ctrl-C)
+        self.answer_problems: list[str] = []  # what a 200 answer got wrong; judged after phase 4
 
     def run(self) -> RunResult:
         started = time.perf_counter()
@@ -58,6 +67,7 @@ class SettingsCheck:
             original = self.fetch(token)
             self.update(token, original)
             current = self.verify(token)
+            self.judge_answers()
         except CheckFailed as failure:
             self.result.code, self.result.reason = failure.code, failure.reason
         except KeyboardInterrupt:
@@ -85,7 +95,7 @@ class SettingsCheck:
                 )
             if response.status_code != 200:
                 raise CheckFailed(ExitCode.AUTH_FAILED, f"login failed: {backend_error(response)}")
-            token = parse(response, Token, "login response").access_token
+            token = parse(response, Token, "login response", self.result.unnamed).access_token
             check_jwt_claims(token)
             phase.notes.append("JWT received (sub and exp claims present)")
             return token
@@ -118,6 +128,14 @@ class SettingsCheck:
                 )
             return business
 
+    def judge_answers(self) -> None:
+        """After the read-back passed: the save's answers, then (--strict) the unnamed properties."""
+        if self.answer_problems:
+            raise CheckFailed(ExitCode.INVALID_DATA, "save response: " + "; ".join(self.answer_problems))
+        if self.result.strict and self.result.unnamed:
+            raise CheckFailed(ExitCode.INVALID_DATA, "--strict: responses carry properties the contract does not "
+                                                     f"name: {', '.join(self.result.unnamed)}")
+
     # -- steps -----------------------------------------------------------------------
 
     def _marker_round_trip(
@@ -146,14 +164,14 @@ class SettingsCheck:
         phase.http_status = response.status_code
         if response.status_code != 200:
             raise CheckFailed(ExitCode.SAVE_FAILED, f"save failed: {backend_error(response)}")
-        saved = parse(response, SaveResult, "save response")
+        saved = parse(response, SaveResult, "save response", self.result.unnamed)
         echoed = [check.field for check in compare(saved.business, body) if not check.ok]
-        if echoed:
-            raise CheckFailed(
-                ExitCode.SAVE_FAILED, f"save answered 200 but its business differs in: {', '.join(echoed)}"
-            )
+        problems = [f"its business differs from what was sent in: {', '.join(echoed)}"] if echoed else []
         new_description = body.get("description", before.description)
-        check_audit_status(saved, description_changed=new_description != before.description)
+        problems += audit_status_problems(saved, description_changed=new_description != before.description)
+        for problem in problems:
+            phase.notes.append(f"the answer is wrong ({problem}); judged after the read-back")
+        self.answer_problems += problems
         return saved
 
     def _get(self, token: str, phase: PhaseResult, code: ExitCode) -> Business:
@@ -161,7 +179,7 @@ class SettingsCheck:
         phase.http_status = response.status_code
         if response.status_code != 200:
             raise CheckFailed(code, f"fetch failed: {backend_error(response)}")
-        return parse(response, Business, "business")
+        return parse(response, Business, "business", self.result.unnamed)
 
     def _restore(self, token: str, original: Business, current: Business | None) -> None:
         self.result.restore_needed = True
@@ -202,18 +220,13 @@ def compare(business: Business, expected: dict[str, object]) -> list[FieldCheck]
     return [FieldCheck(name, value, getattr(business, name)) for name, value in expected.items()]
 
 
-def check_audit_status(saved: SaveResult, *, description_changed: bool) -> None:
+def audit_status_problems(saved: SaveResult, *, description_changed: bool) -> list[str]:
     """The contract: "audit_pending" exactly when the description (or FAQs) changed,
     and then the business reads audit_status "pending" - the incident's code path."""
     expected = "audit_pending" if description_changed else "success"
     if saved.status != expected:
         changed = "changed" if description_changed else "did not change"
-        raise CheckFailed(
-            ExitCode.INVALID_DATA,
-            f"save response: status {saved.status!r} although the description {changed}",
-        )
+        return [f"status {saved.status!r} although the description {changed}"]
     if description_changed and saved.business.audit_status != "pending":
-        raise CheckFailed(
-            ExitCode.INVALID_DATA,
-            f"save response: audit_pending but business.audit_status is {saved.business.audit_status!r}",
-        )
+        return [f"audit_pending but business.audit_status is {saved.business.audit_status!r}"]
+    return []

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Post-deploy check of the business settings: log in, read, save, read back, restore.",
         epilog="Credentials: set QA_EMAIL and QA_PASSWORD in the environment. "
-        "Exit codes: 0 ok, 1 auth, 2 fetch, 3 save, 4 persistence, 5 invalid data, "
+        "Exit codes: 0 ok, 1 auth, 2 fetch, 3 save failed, 4 saved but not read back, 5 invalid data, "
         "64 usage, 69 unreachable.",
     )
     parser.add_argument("--url", required=True, 
@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--random", action="store_true", help="write Faker values instead of the report's (prints the seed)"
     )
     parser.add_argument("--seed", type=int, help="seed for --random (implies --random)")
+    parser.add_argument(
+        "--strict", action="store_true",
+        help="closed world: a response property the contract does not name is invalid data (exit 5). "
+        "Env: QA_STRICT=1. Default: such properties are listed, not failed",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -101,6 +106,13 @@ def read_credentials(environ: dict[str, str] | os._Environ) -> tuple[str, str]:
     return email, password
 
 
+def strict_from_environment(environ: dict[str, str] | os._Environ) -> bool:
+    raw = environ.get("QA_STRICT", "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise UsageError(f"QA_STRICT must be 1 or 0, got {raw!r}")
+    return raw in ("1", "true", "yes", "on")
+
+
 def _safe_argv_summary(argv: Sequence[str]) -> str:
     """Option names only: a value typed by mistake (a password, say) is never echoed."""
     return " ".join(arg.split("=", 1)[0] if arg.startswith("-") else "<value>" for arg in argv)
@@ -118,12 +130,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         url = parse_url(args.url)
         email, password = read_credentials(os.environ)
+        strict = args.strict or strict_from_environment(os.environ)
     except UsageError as exc:
         return _usage(str(exc), as_json=args.json)
 
     seed = args.seed if args.seed is not None else (new_seed() if args.random else None)
     target = REPORT_VALUES if seed is None else random_values(seed)
-    result = RunResult(url=redact(url), values_source="report" if seed is None else "random", seed=seed)
+    result = RunResult(url=redact(url), values_source="report" if seed is None else "random", seed=seed,
+                       strict=strict)
     if not args.json:
         print(redact(render.header(result)), flush=True)
 

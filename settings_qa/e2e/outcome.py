@@ -96,3 +96,5 @@ class RunResult:
     duration_ms: float = 0.0
     marker_fields: list[str] = field(default_factory=list)
     original_values: dict[str, Any] = field(default_factory=dict)  # of the fields written
+    unnamed: list[str] = field(default_factory=list)  # response properties the contract does not name
+    strict: bool = False  # --strict: unnamed properties are invalid data

@@ -24,6 +24,12 @@ def print_summary(result: RunResult, out: TextIO, *, verbose: bool) -> None:
     """After the phases: the alarm if the restore failed, the banner, the exit code."""
     if result.restore is not None and not result.restore.passed:
         _restore_alarm(result, out)
+    decided_after_phases = result.code != ExitCode.SUCCESS and result.phases and all(p.passed for p in result.phases)
+    if decided_after_phases and result.reason:
+        _print(out, f"Error: {result.reason}")
+    if result.unnamed:
+        judged = "invalid under --strict" if result.strict else "information: the contract's fields were judged"
+        _print(out, f"Outside the contract ({judged}): {', '.join(result.unnamed)}")
     text = "✅ ALL TESTS PASSED" if result.code == ExitCode.SUCCESS else "❌ CHECK FAILED"
     _print(out, "", "╔" + "═" * WIDTH + "╗", "║" + text.center(WIDTH - 1) + "║", "╚" + "═" * WIDTH + "╝", "")
     _print(out, f"Exit code: {int(result.code)} ({result.code.meaning})")
@@ -36,7 +42,8 @@ def header(result: RunResult) -> str:
         source = f"random values, seed {result.seed} (repeat with --seed {result.seed})"
     else:
         source = "the report's values"
-    return f"settings-e2e {__version__}: {result.url} with {source}"
+    mode = " (strict: closed-world responses)" if result.strict else ""
+    return f"settings-e2e {__version__}: {result.url} with {source}{mode}"
 
 
 def failure_line(result: RunResult) -> str | None:
@@ -67,6 +74,8 @@ def as_json(result: RunResult) -> str:
             "status": "not needed" if not result.restore_needed else "skipped"
         },
         "original_values": result.original_values,
+        "strict": result.strict,
+        "unnamed_properties": result.unnamed,
     }
     return json.dumps(redact_data(document), ensure_ascii=False, indent=2)
 

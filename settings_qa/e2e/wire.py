@@ -1,5 +1,10 @@
 """Calls through the shared ApiClient that turn transport trouble and contract breaks into
-`CheckFailed` with the right exit code and one redacted line."""
+`CheckFailed` with the right exit code and one redacted line.
+
+Responses are read as a consumer contract reads them (contracts.reading): what the contract
+names is validated; other properties are noted in `unnamed` for the report (and judged at
+the end, under --strict); one that looks like a leaked secret is invalid data at once.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,11 @@ from typing import Any, Callable, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from contracts.reading import secret_values, split
 from settings_qa.client import json_or_none
 from settings_qa.e2e.describe import contract_errors, one_line, transport_error
 from settings_qa.e2e.outcome import CheckFailed, ExitCode
+from settings_qa.redaction import register_secret
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -27,8 +34,9 @@ def call(
         raise CheckFailed(code, f"{what}: {transport_error(exc, timeout)}") from None
 
 
-def parse(response: httpx.Response, model: type[Model], what: str) -> Model:
-    """The body as a contract model; a body that is not JSON or breaks the contract gives 5."""
+def parse(response: httpx.Response, model: type[Model], what: str, unnamed: list[str] | None = None) -> Model:
+    """The body as a contract model; a body that is not JSON or breaks the contract gives 5.
+    Paths of properties the contract does not name are added to `unnamed`."""
     body = json_or_none(response)
     if body is None:
         content_type = response.headers.get("content-type", "no content-type")
@@ -37,8 +45,18 @@ def parse(response: httpx.Response, model: type[Model], what: str) -> Model:
             ExitCode.INVALID_DATA,
             f"{what}: HTTP {response.status_code} but the body is not JSON ({content_type}): {start}",
         )
+    named, extra = split(model, body)
+    leaks = [item for item in extra if item.leak]
+    for item in leaks:
+        for value in secret_values(item.value):
+            register_secret(value)
+    if leaks:
+        raise CheckFailed(ExitCode.INVALID_DATA, f"{what} carries what looks like a secret: "
+                          + "; ".join(item.describe() for item in leaks))
+    if unnamed is not None:
+        unnamed.extend(item.path for item in extra if item.path not in unnamed)
     try:
-        return model.model_validate(body)
+        return model.model_validate(named)
     except ValidationError as exc:
         raise CheckFailed(
             ExitCode.INVALID_DATA, f"{what} breaks the contract: {contract_errors(exc)}"

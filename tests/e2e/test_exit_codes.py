@@ -109,6 +109,37 @@ def test_a_save_that_does_not_persist_exits_4_naming_the_fields(
     assert fake.backend.writable()["name"] == ORIGINAL["name"]
 
 
+def test_a_save_acknowledged_but_dropped_exits_4_with_a_line_per_field(fake: Fake) -> None:
+    def drop_industry(body: dict[str, Any]) -> Any:  # the answer and the storage both lose it
+        status, business = fake.backend.apply({k: v for k, v in body.items() if k != "industry"})
+        return JSONResponse({"status": status, "business": business})
+
+    fake.backend.put_hook = drop_industry
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 4, run.output
+    assert "PHASE 3: UPDATE SETTINGS - ✅ PASS" in run.stdout
+    assert "PHASE 4: VERIFY PERSISTENCE - ❌ FAIL" in run.stdout
+    assert "  ✓ name: Lex Makes It" in run.stdout
+    assert "  ✗ industry: expected 'Software Development, Website Development', got '(null)'" in run.stdout
+    assert "1 field(s) did not persist: industry" in run.stderr
+
+
+def test_a_wrong_echo_with_a_right_read_back_exits_5(fake: Fake) -> None:
+    def stale_answer(body: dict[str, Any]) -> Any:
+        status, business = fake.backend.apply(body)
+        return JSONResponse({"status": status, "business": {**business, "name": ORIGINAL["name"]}})
+
+    fake.backend.put_hook = stale_answer
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 5, run.output
+    assert "PHASE 4: VERIFY PERSISTENCE - ✅ PASS" in run.stdout
+    assert "save response: its business differs from what was sent in: name" in run.stderr
+
+
 def test_persistence_failure_prints_a_cross_per_field(
     fake: Fake, run_in_process: Callable[..., Run]
 ) -> None:
@@ -141,14 +172,49 @@ def test_a_failed_restore_after_a_passing_check_exits_4_loudly(fake: Fake) -> No
 
 
 def test_a_business_that_breaks_the_contract_exits_5(fake: Fake) -> None:
-    broken = {**fake.backend.business, "id": "7", "owner_password_hash": "x"}
+    broken = {**fake.backend.business, "id": "7", "timezone": "Europe/Berlin"}
     fake.backend.get_hook = lambda _: JSONResponse(broken)
 
     run = run_e2e("--url", fake.url)
 
     assert run.code == 5, run.output
     assert "business breaks the contract: id: Input should be a valid integer" in run.stdout
-    assert "owner_password_hash: Extra inputs are not permitted" in run.stdout
+    assert "timezone" not in run.stdout.split("Error:")[1].splitlines()[0]  # judged: only what the contract names
+
+
+def test_a_password_hash_under_an_innocent_name_exits_5_naming_the_field_masked(fake: Fake) -> None:
+    hashed = "$2b$12$" + "N9qo8uLOickgx2ZMRZoMye" + "IjZAgcfl7p92ldGxad68LJZdL17lhWy"
+    fake.backend.get_hook = lambda _: JSONResponse({**fake.backend.business, "owner_ref": hashed})
+
+    run = run_e2e("--url", fake.url, "--json")
+
+    assert run.code == 5, run.output
+    assert "business carries what looks like a secret: Business.owner_ref looks like a bcrypt password hash " \
+           "(value masked)" in run.json()["error"]
+    assert hashed not in run.output
+
+
+def test_properties_the_contract_does_not_name_are_listed_not_failed(fake: Fake) -> None:
+    extra = {"phone": "+49 30 123456", "timezone": "Europe/Berlin"}
+    fake.backend.get_hook = lambda _: JSONResponse({**fake.backend.business, **extra,
+                                                    "faqs": [{"id": 1, **f} for f in fake.backend.business["faqs"]]})
+
+    run = run_e2e("--url", fake.url)
+
+    assert run.code == 0, run.output
+    assert ("Outside the contract (information: the contract's fields were judged): "
+            "Business.faqs[].id, Business.phone, Business.timezone") in run.stdout
+
+
+def test_strict_fails_on_properties_the_contract_does_not_name_after_the_phases(fake: Fake) -> None:
+    fake.backend.get_hook = lambda _: JSONResponse({**fake.backend.business, "timezone": "Europe/Berlin"})
+
+    for run in (run_e2e("--url", fake.url, "--strict"), run_e2e("--url", fake.url, env={"QA_STRICT": "1"})):
+        assert run.code == 5, run.output
+        assert "PHASE 4: VERIFY PERSISTENCE - ✅ PASS" in run.stdout
+        assert ("--strict: responses carry properties the contract does not name: Business.timezone"
+                in run.stderr)
+        assert "RESTORE ORIGINAL SETTINGS - ✅ PASS" in run.stdout
 
 
 def test_a_login_200_that_is_not_json_exits_5(fake: Fake) -> None:
@@ -172,5 +238,6 @@ def test_a_save_that_skips_the_audit_exits_5_and_restores(
     run = run_in_process("--url", fake.url)
 
     assert run.code == 5, run.output
-    assert "status 'success' although the description changed" in run.stdout
+    assert "PHASE 4: VERIFY PERSISTENCE - ✅ PASS" in run.stdout  # the values did persist
+    assert "Error: save response: status 'success' although the description changed" in run.stdout
     assert fake.backend.writable()["description"] == ORIGINAL["description"]
