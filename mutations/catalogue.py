@@ -16,6 +16,7 @@ SETTINGS = "ai_receptionist/services/business_settings.py"
 SCHEMAS = "ai_receptionist/schemas/business.py"
 SECURITY = "ai_receptionist/core/security.py"
 ACCOUNTS = "ai_receptionist/accounts.py"
+MODELS = "ai_receptionist/models.py"
 
 STALE_IMPORT = replace(
     AUDITOR,
@@ -80,7 +81,7 @@ CATALOGUE: tuple[Fault, ...] = (
                   'STORED_FIELDS = {"name", "industry", "common_services", "description", "faqs"}\n'),
           replace(SCHEMAS, CHANGES_DUMP,
                   "        values = self.model_dump(include=self.model_fields_set & STORED_FIELDS)\n"),
-          e2e_exit=3),
+          e2e_exit=4),
     # --- text, FAQs, partial updates ----------------------------------------------------------
     fault("text-trimmed",
           "str_strip_whitespace on BusinessUpdate: leading and trailing spaces are lost",
@@ -232,6 +233,24 @@ CATALOGUE: tuple[Fault, ...] = (
           replace(SECURITY,
                   'options={"require": ["sub", "exp"]},',
                   'options={"require": ["sub", "exp"], "verify_exp": False},')),
+    # --- leaks ------------------------------------------------------------------------------------
+    fault("business-leaks-password-hash",
+          "the business answer embeds its owner 'for the dashboard', ORM row and all: the bcrypt hash goes out",
+          "features contracts e2e",
+          replace(MODELS, "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n",
+                  "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\n"),
+          replace(MODELS,
+                  "    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)\n",
+                  "    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)\n"
+                  "    owner: Mapped[Account] = relationship(lazy=\"joined\")\n"),
+          replace(SCHEMAS, "class Business(BaseModel):\n",
+                  "class Owner(BaseModel):\n"
+                  "    model_config = ConfigDict(from_attributes=True)\n\n"
+                  "    id: int\n    email: str\n    password_hash: str\n\n\n"
+                  "class Business(BaseModel):\n"),
+          replace(SCHEMAS, "    audit_status: AuditStatus\n    updated_at: datetime\n",
+                  "    audit_status: AuditStatus\n    updated_at: datetime\n    owner: Owner\n"),
+          e2e_exit=5),
 )
 
 

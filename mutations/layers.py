@@ -29,6 +29,11 @@ class RunSettings:
     seed: int = 20260126  # fixed: the same faults are killed by the same tests every run
     timeout: float = 300.0
     pycache: Path | None = None  # where subprocesses may cache bytecode (outside the repo)
+    strict: bool = False  # --strict: closed-world responses; hygiene findings and drift fail
+
+    @property
+    def mode(self) -> str:
+        return "strict" if self.strict else "default"
 
 
 @dataclass
@@ -38,6 +43,7 @@ class LayerRun:
     evidence: str  # failing test ids, or the post-deploy check's exit code
     seconds: float
     broken: str = ""  # the layer gave no verdict: why
+    mode: str = "default"  # how the suite judged: default (tolerant) or strict
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -58,7 +64,8 @@ def layer_env(settings: RunSettings) -> dict[str, str]:
 
 def pytest_command(layer: str, backend: Path, junit: Path,
                    settings: RunSettings) -> tuple[list[str], dict[str, str]]:
-    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-x", "-q", "--junitxml", str(junit)]
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-x", "-q", "--junitxml", str(junit),
+            *(["--strict"] if settings.strict else [])]
     env = layer_env(settings)
     if layer == "smoke":
         env.update(QA_SMOKE_PATH=str(backend), QA_SMOKE_PACKAGE="ai_receptionist")
@@ -94,7 +101,7 @@ def _tail(text: str, lines: int = 8) -> str:
 
 
 def run_pytest_layer(layer: str, backend: Path, workdir: Path, settings: RunSettings) -> LayerRun:
-    junit = workdir / f"{layer}.xml"
+    junit = workdir / f"{layer}-{settings.mode}.xml"
     args, env = pytest_command(layer, backend, junit, settings)
     started = time.perf_counter()
     try:
@@ -102,41 +109,43 @@ def run_pytest_layer(layer: str, backend: Path, workdir: Path, settings: RunSett
                               timeout=settings.timeout)
     except subprocess.TimeoutExpired:
         return LayerRun(layer, False, "", time.perf_counter() - started,
-                        f"timed out after {settings.timeout:.0f} s")
+                        f"timed out after {settings.timeout:.0f} s", settings.mode)
     seconds = time.perf_counter() - started
-    (workdir / f"{layer}.log").write_text(done.stdout + done.stderr)
+    (workdir / f"{layer}-{settings.mode}.log").write_text(done.stdout + done.stderr)
     failures = failing_tests(junit)
     if done.returncode == 0:
-        return LayerRun(layer, False, "passed", seconds)
+        return LayerRun(layer, False, "passed", seconds, mode=settings.mode)
     if done.returncode == 1 and failures:
         shown = [test_id for test_id, _ in failures[:SHOWN_IDS]]
         more = f" (+{len(failures) - SHOWN_IDS} more)" if len(failures) > SHOWN_IDS else ""
-        return LayerRun(layer, True, ", ".join(shown) + more, seconds)
+        return LayerRun(layer, True, ", ".join(shown) + more, seconds, mode=settings.mode)
     return LayerRun(layer, False, "", seconds,
-                    f"pytest exited with {done.returncode}: {_tail(done.stdout + done.stderr)}")
+                    f"pytest exited with {done.returncode}: {_tail(done.stdout + done.stderr)}", settings.mode)
 
 
 def run_e2e_layer(backend: Path, workdir: Path, settings: RunSettings) -> LayerRun:
     started = time.perf_counter()
     env = layer_env(settings)
     try:
-        with ServedTarget(backend, workdir, "mutation", environ=env) as served:
+        with ServedTarget(backend, workdir / settings.mode, "mutation", environ=env) as served:
             check_env = {**env, **served.qa_environment()}
-            command = [sys.executable, "-m", "settings_qa.e2e", "--url", served.base_url, "--timeout", "10"]
+            command = [sys.executable, "-m", "settings_qa.e2e", "--url", served.base_url, "--timeout", "10",
+                       *(["--strict"] if settings.strict else [])]
             done = subprocess.run(command, cwd=REPO, env=check_env, capture_output=True, text=True,
                                   timeout=settings.timeout)
             log_tail = served.log_tail()
     except (TargetError, subprocess.TimeoutExpired) as error:
-        return LayerRun("e2e", False, "", time.perf_counter() - started, str(error))
+        return LayerRun("e2e", False, "", time.perf_counter() - started, str(error), settings.mode)
     seconds = time.perf_counter() - started
-    (workdir / "e2e.log").write_text(done.stdout + done.stderr + "\n--- server log ---\n" + log_tail)
+    (workdir / f"e2e-{settings.mode}.log").write_text(done.stdout + done.stderr + "\n--- server log ---\n" + log_tail)
     code = done.returncode
     evidence = f"exit {code} ({E2E_EXIT_CODES.get(code, 'other')})"
     if code == 0:
-        return LayerRun("e2e", False, evidence, seconds)
+        return LayerRun("e2e", False, evidence, seconds, mode=settings.mode)
     if code in E2E_EXIT_CODES:
-        return LayerRun("e2e", True, evidence, seconds)
-    return LayerRun("e2e", False, evidence, seconds, f"settings-e2e {evidence}: {_tail(done.stderr, 3)}")
+        return LayerRun("e2e", True, evidence, seconds, mode=settings.mode)
+    return LayerRun("e2e", False, evidence, seconds, f"settings-e2e {evidence}: {_tail(done.stderr, 3)}",
+                    settings.mode)
 
 
 def run_layer(layer: str, backend: Path, workdir: Path, settings: RunSettings) -> LayerRun:

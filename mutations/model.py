@@ -16,6 +16,7 @@ from pathlib import Path
 LAYERS = ("smoke", "features", "contracts", "e2e")
 E2E_EXIT_CODES = {0: "ok", 1: "auth failed", 2: "fetch failed", 3: "save failed",
                   4: "persistence failed", 5: "invalid data"}
+MODES = ("default", "strict")  # how the suite judges (README, "Verdicts")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.db", "tests", ".pytest_cache")
 

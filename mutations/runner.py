@@ -1,13 +1,17 @@
-"""Run a fault's layers against a faulty copy of the backend (or every layer against an unmodified one)."""
+"""Run a fault's layers against a faulty copy of the backend (or every layer against an unmodified one).
+
+Faults are run in the default mode: a kill there is a kill for every user. The unmodified
+backend runs every layer in both modes (no false alarm, tolerant or strict).
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mutations.layers import REPO, LayerRun, RunSettings, run_layer
-from mutations.model import LAYERS, Fault, faulty_copy
+from mutations.model import LAYERS, MODES, Fault, faulty_copy
 
 BASELINE_ID = "baseline (unmodified backend)"
 
@@ -56,11 +60,13 @@ def run_fault(fault: Fault, workdir: Path, settings: RunSettings,
 
 
 def run_baseline(workdir: Path, settings: RunSettings, backend: Path = REPO / "backend") -> Outcome:
-    """Every layer against an unmodified copy: each must pass."""
+    """Every layer against an unmodified copy, in both modes: each must pass."""
     started = time.perf_counter()
     copy = faulty_copy(backend, workdir / "backend", None)
-    outcome = Outcome(BASELINE_ID, "no fault: every layer must pass", LAYERS, baseline=True)
-    for layer in LAYERS:
-        outcome.runs.append(run_layer(layer, copy, workdir / "layers", settings))
+    outcome = Outcome(BASELINE_ID, "no fault: every layer must pass, default and strict", LAYERS, baseline=True)
+    for mode in MODES:
+        for layer in LAYERS:
+            outcome.runs.append(run_layer(layer, copy, workdir / "layers",
+                                          replace(settings, strict=mode == "strict")))
     outcome.seconds = time.perf_counter() - started
     return outcome

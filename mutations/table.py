@@ -1,4 +1,8 @@
-"""The results table (Markdown): fault, expected layer, killed by, time."""
+"""The results table (Markdown): fault, expected layer, killed by, time.
+
+"killed by" names each layer run with the mode the suite judged in (`[default]` or
+`[strict]`): faults run in the default mode, the unmodified backend in both.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ def _killed_by(outcome: dict) -> str:
             verdict = f"FALSE ALARM: {run['evidence']}" if run["failed"] else "passed"
         else:
             verdict = run["evidence"] if run["failed"] else "SURVIVED"
-        parts.append(f"{run['layer']}: {verdict} ({run['seconds']:.0f} s)")
+        parts.append(f"{run['layer']} [{run.get('mode', 'default')}]: {verdict} ({run['seconds']:.0f} s)")
     return "; ".join(parts)
 
 

@@ -95,8 +95,8 @@ def test_table_shows_kills_and_survivors():
     killed = _outcome(LayerRun("features", True, "features/test_scenarios.py::test_a", 2.0)).to_dict()
     survived = {**_outcome(LayerRun("e2e", False, "exit 0 (ok)", 3.0)).to_dict(), "fault": "g"}
     table = render([killed, survived])
-    assert "| f | features | features: features/test_scenarios.py::test_a (2 s) | 1 s |" in table
-    assert "e2e: SURVIVED" in table
+    assert "| f | features | features [default]: features/test_scenarios.py::test_a (2 s) | 1 s |" in table
+    assert "e2e [default]: SURVIVED" in table
     assert "1/2 faults killed" in table
 
 
