@@ -38,6 +38,12 @@ def test_suite_is_a_sharded_matrix_on_sqlite_and_a_postgres_service():
     assert _workflow()["env"]["QA_WORKERS"] == "auto"
 
 
+def test_the_reference_backend_is_judged_strictly_in_ci():
+    assert _workflow()["jobs"]["suite"]["env"]["QA_STRICT"] == "1"
+    ci_run = (ROOT / ".ci" / "run").read_text()
+    assert ci_run.count("QA_STRICT=1 QA_REPORT_LEG=") == 2  # both legs of the suite
+
+
 def test_post_deploy_reads_url_and_credentials_from_secrets_only():
     job = _workflow()["jobs"]["post-deploy"]
     step = next(s for s in job["steps"] if "settings-e2e" in s.get("run", ""))
