@@ -17,8 +17,12 @@ _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 
 _PATTERNS = [
-    # JSON Web Tokens: three base64url parts, the first two starting with '{"' encoded.
-    re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"),
+    # JSON Web Tokens: three base64url parts, the first two starting with '{"' encoded; and
+    # password hashes (bcrypt, argon2, PBKDF2, crypt), which a broken backend may leak in a body
+    # that is attached to a report before the suite has judged it.
+    re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"
+               r"|\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[^\s\"']+"
+               r"|pbkdf2_sha(?:1|256|512)\$\d+\$[^\s\"']+|\$(?:5|6)\$[^\s\"'$]{1,40}\$[./A-Za-z0-9]{43,86}"),
     re.compile(r"(?i)(bearer[ \t]+)[^\s'\",}]+"),
     re.compile(r'(?i)("(?:password|access_token|token|secret)"\s*:\s*")((?:[^"\\]|\\.)*)(")'),
     re.compile(r"(?i)((?:password|access_token|token|secret)'\s*:\s*')((?:[^'\\]|\\.)*)(')"),

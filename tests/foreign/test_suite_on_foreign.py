@@ -129,14 +129,17 @@ def test_a_dropped_field_fails_naming_it_with_the_extensions_listed_beside(tmp_p
 
 
 def test_a_password_hash_under_an_innocent_name_fails_in_default_mode_masked(tmp_path: Path):
-    with ForeignServer(["leak-hash"], workdir=tmp_path) as server:
-        run = run_suite(server, "features", "-m", "fetch")
-        e2e = run_e2e(server)
+    results = tmp_path / "allure"
+    with ForeignServer(["leak-hash"], workdir=tmp_path / "server") as server:
+        run = run_suite(server, "features", "-m", "fetch", "--alluredir", str(results))
+        e2e = run_e2e(server, "--verbose")
     assert run.code == 1, run.stdout[-3000:]
     assert "features/test_scenarios.py::test_an_account_reads_its_own_business" in run.failed
     assert "Business.owner_ref looks like a bcrypt password hash (value masked): a response must never carry one" \
         in run.stdout
     assert e2e.code == 5, e2e.stdout + e2e.stderr
     assert "Business.owner_ref looks like a bcrypt password hash (value masked)" in e2e.stderr
-    for output in (run.stdout, run.stderr, e2e.stdout, e2e.stderr):
+    reports = [p.read_text(errors="replace") for p in results.iterdir()]  # results and attachments
+    for output in (run.stdout, run.stderr, e2e.stdout, e2e.stderr, *reports):
         assert BCRYPT_PREFIX not in output, "the hash itself was printed"
+    assert any('"owner_ref": "«redacted»"' in report for report in reports)  # the exchange, masked
