@@ -14,4 +14,5 @@ pytest_plugins = plugins_unless_smoke_only([
     "steps.common_steps",
     "steps.auth_steps",
     "steps.settings_steps",
+    "steps.race_steps",
 ])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from settings_qa import reporting
+from settings_qa import races, reporting
 from settings_qa.client import ApiClient
 from settings_qa.redaction import redact
 from settings_qa.targets import DeploymentTarget, EmbeddedTarget, ServedTarget, Target, TargetError
@@ -32,6 +32,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--qa-seed", type=int, default=None,
                     help="seed for generated data (faker); printed in the header. Env: QA_SEED")
     group.addoption("--qa-timeout", type=float, default=30.0, help="HTTP timeout in seconds (default 30)")
+    group.addoption("--race-rounds", type=int, default=None,
+                    help="rounds of each @concurrency scenario, each with its own seeded values "
+                         "(default 5). Env: QA_RACE_ROUNDS")
+    group.addoption("--race-requests", type=int, default=None,
+                    help="requests sent at the same moment in a @concurrency burst (default 6). Env: QA_RACE_REQUESTS")
     group.addoption("--no-preflight", action="store_true", default=False,
                     help="skip the check, before the first test, that the target answers and every configured "
                          "account logs in (settings_qa/preflight.py)")
@@ -62,6 +67,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["QA_SEED"] = str(config.qa_seed)  # xdist workers inherit it
     config.qa_mode = _mode(config)
     config.qa_strict = strict_mode(config)
+    config.qa_race_rounds = _bounded(config, "race_rounds", "QA_RACE_ROUNDS", races.DEFAULT_ROUNDS, 1, 100)
+    config.qa_race_requests = _bounded(config, "race_requests", "QA_RACE_REQUESTS", races.DEFAULT_REQUESTS, 2, 32)
     _redact_log_records()
     reporting.configure(config)
 
@@ -74,6 +81,18 @@ def _seed(config: pytest.Config) -> int:
         return int(seed)
     except ValueError:
         raise pytest.UsageError(f"QA_SEED must be an integer, got {seed!r}") from None
+
+def _bounded(config: pytest.Config, option: str, env: str, default: int, low: int, high: int) -> int:
+    raw = config.getoption(option)
+    raw = raw if raw is not None else os.environ.get(env) or default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise pytest.UsageError(f"{env} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise pytest.UsageError(f"--{option.replace('_', '-')} ({env}) must be from {low} to {high}, got {value}")
+    return value
+
 
 def strict_mode(config: pytest.Config) -> bool:
     """Closed-world judgement: `--strict` or QA_STRICT=1. Default: tolerant (README, "Verdicts")."""

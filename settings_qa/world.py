@@ -11,6 +11,7 @@ them, so a run against a deployment leaves it as it found it.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,22 @@ class World:
                 + "\n  - ".join(verdict.problems)
             )
         return response
+
+    def snapshot(self, role: str | None = None) -> dict[str, Any]:
+        """The role's business now; the first one taken is what the scenario's teardown restores."""
+        role = role or self.actor
+        current = self.business(role)
+        self.originals.setdefault(role, current)
+        return current
+
+    def settled(self, role: str | None = None, seconds: float = 10.0) -> dict[str, Any]:
+        """The role's business once no audit is pending (or after `seconds`, as it is then)."""
+        deadline = time.monotonic() + seconds
+        current = self.business(role)
+        while current.get("audit_status") == "pending" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            current = self.business(role)
+        return current
 
     @staticmethod
     def contract_body(operation: str, response: httpx.Response) -> Any:
