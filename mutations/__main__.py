@@ -3,6 +3,7 @@
     python -m mutations list                      # ids, layers, descriptions
     python -m mutations apply FAULT DIR           # a faulty copy of backend/ in DIR, to explore by hand
     python -m mutations run [FAULT ...]           # run faults (all by default) and the baseline, 2 at a time
+    python -m mutations rate FAULT ... --runs 20  # how often a layer catches a race: one seed per run
 
 The project's tests (tests/mutation/) run the same catalogue under pytest.
 """
@@ -18,7 +19,9 @@ from pathlib import Path
 
 from mutations.catalogue import CATALOGUE, by_id
 from mutations.layers import REPO, RunSettings
-from mutations.model import CatalogueError, faulty_copy
+from mutations.model import DATABASES, CatalogueError, faulty_copy
+from mutations.rate import rate as rate_of
+from mutations.rate import render as render_rates
 from mutations.runner import run_baseline, run_fault
 from mutations.table import render
 
@@ -35,12 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--jobs", type=int, default=2)
     run.add_argument("--no-baseline", action="store_true")
     run.add_argument("--contract-examples", type=int, default=RunSettings.contract_examples)
+    rate = commands.add_parser("rate")
+    rate.add_argument("faults", nargs="+")
+    rate.add_argument("--runs", type=int, default=20)
+    rate.add_argument("--layer", default="races")
+    rate.add_argument("--database", choices=DATABASES, default="sqlite")
+    rate.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
 
     if args.command == "list":
         for fault in CATALOGUE:
             print(f"{fault.id:40} {' '.join(fault.ordered_layers()):28} {fault.description}")
         return 0
+    if args.command == "rate":
+        return _rate(args)
     try:
         if args.command == "apply":
             faulty_copy(REPO / "backend", args.directory, by_id(args.fault))
@@ -65,6 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         for problem in outcome["problems"]:
             print(f"{outcome['fault']}: {problem}", file=sys.stderr)
     return 1 if any(o["problems"] for o in outcomes) else 0
+
+
+def _rate(args: argparse.Namespace) -> int:
+    try:
+        faults = [by_id(f) for f in args.faults]
+    except KeyError as error:
+        print(f"mutations: {error.args[0]} (see `python -m mutations list`)", file=sys.stderr)
+        return 64
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mutations-rate-") as tmp:
+        root = Path(tmp)
+        settings = RunSettings(pycache=root / "pycache", database=args.database)
+        jobs = [None, *faults]  # None: the unmodified backend
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            rates = list(pool.map(lambda f: rate_of(f, root / (f.id if f else "baseline"), settings,
+                                                    layer=args.layer, runs=args.runs), jobs))
+    print(render_rates(rates, layer=args.layer))
+    print(f"{args.runs} runs each, seeds 1-{args.runs}, {time.perf_counter() - started:.0f} s")
+    baseline, caught = rates[0], rates[1:]
+    return 0 if baseline.caught == baseline.no_verdict == 0 and all(r.no_verdict == 0 for r in caught) else 1
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ SCHEMAS = "ai_receptionist/schemas/business.py"
 SECURITY = "ai_receptionist/core/security.py"
 ACCOUNTS = "ai_receptionist/accounts.py"
 MODELS = "ai_receptionist/models.py"
+DATABASE = "ai_receptionist/core/database.py"
 
 STALE_IMPORT = replace(
     AUDITOR,
@@ -233,6 +234,45 @@ CATALOGUE: tuple[Fault, ...] = (
           replace(SECURITY,
                   'options={"require": ["sub", "exp"]},',
                   'options={"require": ["sub", "exp"], "verify_exp": False},')),
+    # --- races (killed by the @concurrency scenarios, on SQLite and PostgreSQL) --------------------
+    fault("lost-update",
+          "a save reads the business without a lock and flags every field modified 'so the FAQ JSON is "
+          "always written': the UPDATE writes the whole stale row, and concurrent saves undo each other",
+          "races",
+          replace(SETTINGS,
+                  "from sqlalchemy.orm import Session\n",
+                  "from sqlalchemy.orm import Session\nfrom sqlalchemy.orm.attributes import flag_modified\n"),
+          replace(SETTINGS,
+                  "    if session.get_bind().dialect.name == \"sqlite\":\n",
+                  "    if False:  # locking made saves slow under load\n"),
+          replace(SETTINGS, "    stmt = select(Business).where(Business.owner_id == owner_id).with_for_update()\n",
+                  "    stmt = select(Business).where(Business.owner_id == owner_id)\n"),
+          replace(SETTINGS,
+                  "    if changed:\n        business.updated_at = utc_now()\n",
+                  "    if changed:\n        business.updated_at = utc_now()\n"
+                  "        for name in (\"name\", \"industry\", \"common_services\", \"business_hours\", \"description\", \"faqs\"):\n"
+                  "            flag_modified(business, name)\n"),
+          databases=("sqlite", "postgres")),
+    fault("audit-reverts",
+          "the audit writes the business it loaded back in full with its verdict: a save made while it ran "
+          "is reverted",
+          "races",
+          replace(AUDITOR,
+                  "            .values(audit_status=status, audit_findings=findings)\n",
+                  "            .values(name=business.name, industry=business.industry,\n"
+                  "                    common_services=business.common_services, business_hours=business.business_hours,\n"
+                  "                    description=business.description, faqs=business.faqs,\n"
+                  "                    audit_status=status, audit_findings=findings)\n"),
+          databases=("sqlite", "postgres")),
+    fault("locked-500",
+          "the database 'fails fast' on contention (SQLite busy timeout 0; PostgreSQL SERIALIZABLE, no retry): "
+          "the second of two simultaneous saves answers 500",
+          "races",
+          replace(DATABASE, 'connect_args={"check_same_thread": False, "timeout": 30}',
+                  'connect_args={"check_same_thread": False, "timeout": 0}'),
+          replace(DATABASE, "    return create_engine(url, pool_pre_ping=True)\n",
+                  "    return create_engine(url, pool_pre_ping=True, isolation_level=\"SERIALIZABLE\")\n"),
+          databases=("sqlite", "postgres")),
     # --- leaks ------------------------------------------------------------------------------------
     fault("business-leaks-password-hash",
           "the business answer embeds its owner 'for the dashboard', ORM row and all: the bcrypt hash goes out",

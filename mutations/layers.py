@@ -30,10 +30,17 @@ class RunSettings:
     timeout: float = 300.0
     pycache: Path | None = None  # where subprocesses may cache bytecode (outside the repo)
     strict: bool = False  # --strict: closed-world responses; hygiene findings and drift fail
+    database: str = "sqlite"  # or "postgres": a scratch database on the server at `postgres_url`
+    postgres_url: str = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
     @property
     def mode(self) -> str:
         return "strict" if self.strict else "default"
+
+    @property
+    def label(self) -> str:
+        """How the layer ran, as the table shows it: `default`, `strict, postgres`."""
+        return self.mode + ("" if self.database == "sqlite" else f", {self.database}")
 
 
 @dataclass
@@ -43,7 +50,7 @@ class LayerRun:
     evidence: str  # failing test ids, or the post-deploy check's exit code
     seconds: float
     broken: str = ""  # the layer gave no verdict: why
-    mode: str = "default"  # how the suite judged: default (tolerant) or strict
+    mode: str = "default"  # how the suite judged (default or strict), and on which database if not SQLite
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,6 +61,8 @@ def layer_env(settings: RunSettings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTEST_", "QA_", "COV_")) and k not in ("DATABASE_URL", "JWT_SECRET")}
     env.update(QA_SEED=str(settings.seed), BCRYPT_ROUNDS="4")  # 4 rounds: login is not what is measured
+    if settings.database == "postgres":
+        env["QA_BACKEND_DATABASE_URL"] = settings.postgres_url
     if settings.pycache is not None:
         # These machines set PYTHONDONTWRITEBYTECODE=1, so every pytest start re-compiles and
         # re-rewrites all plugins (~3 s). A bytecode cache outside the repo saves that per run.
@@ -70,6 +79,8 @@ def pytest_command(layer: str, backend: Path, junit: Path,
     if layer == "smoke":
         env.update(QA_SMOKE_PATH=str(backend), QA_SMOKE_PACKAGE="ai_receptionist")
         return [*base, "-m", "smoke"], env
+    if layer == "races":
+        return [*base, "features", "-m", "concurrency", "--backend-path", str(backend)], env
     args = [*base, layer, "--backend-path", str(backend)]
     if layer == "contracts":
         args += ["--contract-examples", str(settings.contract_examples)]
@@ -96,12 +107,16 @@ def failing_tests(junit: Path) -> list[tuple[str, str]]:
     return found
 
 
+def _slug(label: str) -> str:
+    return label.replace(", ", "-")
+
+
 def _tail(text: str, lines: int = 8) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def run_pytest_layer(layer: str, backend: Path, workdir: Path, settings: RunSettings) -> LayerRun:
-    junit = workdir / f"{layer}-{settings.mode}.xml"
+    junit = workdir / f"{layer}-{_slug(settings.label)}.xml"
     args, env = pytest_command(layer, backend, junit, settings)
     started = time.perf_counter()
     try:
@@ -109,25 +124,25 @@ def run_pytest_layer(layer: str, backend: Path, workdir: Path, settings: RunSett
                               timeout=settings.timeout)
     except subprocess.TimeoutExpired:
         return LayerRun(layer, False, "", time.perf_counter() - started,
-                        f"timed out after {settings.timeout:.0f} s", settings.mode)
+                        f"timed out after {settings.timeout:.0f} s", settings.label)
     seconds = time.perf_counter() - started
-    (workdir / f"{layer}-{settings.mode}.log").write_text(done.stdout + done.stderr)
+    (workdir / f"{layer}-{_slug(settings.label)}.log").write_text(done.stdout + done.stderr)
     failures = failing_tests(junit)
     if done.returncode == 0:
-        return LayerRun(layer, False, "passed", seconds, mode=settings.mode)
+        return LayerRun(layer, False, "passed", seconds, mode=settings.label)
     if done.returncode == 1 and failures:
         shown = [test_id for test_id, _ in failures[:SHOWN_IDS]]
         more = f" (+{len(failures) - SHOWN_IDS} more)" if len(failures) > SHOWN_IDS else ""
-        return LayerRun(layer, True, ", ".join(shown) + more, seconds, mode=settings.mode)
+        return LayerRun(layer, True, ", ".join(shown) + more, seconds, mode=settings.label)
     return LayerRun(layer, False, "", seconds,
-                    f"pytest exited with {done.returncode}: {_tail(done.stdout + done.stderr)}", settings.mode)
+                    f"pytest exited with {done.returncode}: {_tail(done.stdout + done.stderr)}", settings.label)
 
 
 def run_e2e_layer(backend: Path, workdir: Path, settings: RunSettings) -> LayerRun:
     started = time.perf_counter()
     env = layer_env(settings)
     try:
-        with ServedTarget(backend, workdir / settings.mode, "mutation", environ=env) as served:
+        with ServedTarget(backend, workdir / _slug(settings.label), "mutation", environ=env) as served:
             check_env = {**env, **served.qa_environment()}
             command = [sys.executable, "-m", "settings_qa.e2e", "--url", served.base_url, "--timeout", "10",
                        *(["--strict"] if settings.strict else [])]
@@ -135,17 +150,17 @@ def run_e2e_layer(backend: Path, workdir: Path, settings: RunSettings) -> LayerR
                                   timeout=settings.timeout)
             log_tail = served.log_tail()
     except (TargetError, subprocess.TimeoutExpired) as error:
-        return LayerRun("e2e", False, "", time.perf_counter() - started, str(error), settings.mode)
+        return LayerRun("e2e", False, "", time.perf_counter() - started, str(error), settings.label)
     seconds = time.perf_counter() - started
-    (workdir / f"e2e-{settings.mode}.log").write_text(done.stdout + done.stderr + "\n--- server log ---\n" + log_tail)
+    (workdir / f"e2e-{_slug(settings.label)}.log").write_text(done.stdout + done.stderr + "\n--- server log ---\n" + log_tail)
     code = done.returncode
     evidence = f"exit {code} ({E2E_EXIT_CODES.get(code, 'other')})"
     if code == 0:
-        return LayerRun("e2e", False, evidence, seconds, mode=settings.mode)
+        return LayerRun("e2e", False, evidence, seconds, mode=settings.label)
     if code in E2E_EXIT_CODES:
-        return LayerRun("e2e", True, evidence, seconds, mode=settings.mode)
+        return LayerRun("e2e", True, evidence, seconds, mode=settings.label)
     return LayerRun("e2e", False, evidence, seconds, f"settings-e2e {evidence}: {_tail(done.stderr, 3)}",
-                    settings.mode)
+                    settings.label)
 
 
 def run_layer(layer: str, backend: Path, workdir: Path, settings: RunSettings) -> LayerRun:

@@ -12,8 +12,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-# The suite's layers, cheapest first: the order in which a fault's layers run.
-LAYERS = ("smoke", "features", "contracts", "e2e")
+# The suite's layers, cheapest first: the order in which a fault's layers run. "races" is the
+# @concurrency scenarios alone (also part of "features"), for the faults only they can see.
+LAYERS = ("smoke", "features", "races", "contracts", "e2e")
+DATABASES = ("sqlite", "postgres")
 E2E_EXIT_CODES = {0: "ok", 1: "auth failed", 2: "fetch failed", 3: "save failed",
                   4: "persistence failed", 5: "invalid data"}
 MODES = ("default", "strict")  # how the suite judges (README, "Verdicts")
@@ -57,6 +59,7 @@ class Fault:
     layers: tuple[str, ...]  # each of these layers must fail against the faulty copy
     edits: tuple[Edit, ...]
     e2e_exit: int | None = None  # when "e2e" is a layer: the exit code it must end with
+    databases: tuple[str, ...] = ("sqlite",)  # the embedded backend's database(s) each layer runs on
 
     def __post_init__(self) -> None:
         problems = []
@@ -71,6 +74,8 @@ class Fault:
         if self.e2e_exit is not None and ("e2e" not in self.layers or self.e2e_exit not in E2E_EXIT_CODES
                                           or self.e2e_exit == 0):
             problems.append("e2e_exit needs the e2e layer and a failure code 1-5")
+        if not self.databases or set(self.databases) - set(DATABASES):
+            problems.append(f"databases must be a non-empty subset of {DATABASES}")
         if problems:
             raise CatalogueError(f"fault {self.id!r}: " + "; ".join(problems))
 
@@ -78,9 +83,10 @@ class Fault:
         return tuple(layer for layer in LAYERS if layer in self.layers)
 
 
-def fault(id: str, description: str, layers: str, *edits: Edit, e2e_exit: int | None = None) -> Fault:
+def fault(id: str, description: str, layers: str, *edits: Edit, e2e_exit: int | None = None,
+          databases: tuple[str, ...] = ("sqlite",)) -> Fault:
     """A catalogue entry: `layers` is space-separated, e.g. "features contracts"."""
-    return Fault(id, description, tuple(layers.split()), edits, e2e_exit)
+    return Fault(id, description, tuple(layers.split()), edits, e2e_exit, databases)
 
 
 def replace(file: str, old: str, new: str) -> Edit:

@@ -54,19 +54,22 @@ def run_fault(fault: Fault, workdir: Path, settings: RunSettings,
     copy = faulty_copy(backend, workdir / "backend", fault)
     outcome = Outcome(fault.id, fault.description, fault.ordered_layers(), e2e_exit=fault.e2e_exit)
     for layer in outcome.expected:
-        outcome.runs.append(run_layer(layer, copy, workdir / "layers", settings))
+        for database in fault.databases:
+            outcome.runs.append(run_layer(layer, copy, workdir / "layers", replace(settings, database=database)))
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
 def run_baseline(workdir: Path, settings: RunSettings, backend: Path = REPO / "backend") -> Outcome:
-    """Every layer against an unmodified copy, in both modes: each must pass."""
+    """Every layer against an unmodified copy, in both modes (races, which features includes,
+    on PostgreSQL as the race faults run there too): each must pass."""
     started = time.perf_counter()
     copy = faulty_copy(backend, workdir / "backend", None)
     outcome = Outcome(BASELINE_ID, "no fault: every layer must pass, default and strict", LAYERS, baseline=True)
     for mode in MODES:
-        for layer in LAYERS:
+        for layer in (layer for layer in LAYERS if layer != "races"):
             outcome.runs.append(run_layer(layer, copy, workdir / "layers",
                                           replace(settings, strict=mode == "strict")))
+    outcome.runs.append(run_layer("races", copy, workdir / "layers", replace(settings, database="postgres")))
     outcome.seconds = time.perf_counter() - started
     return outcome

@@ -143,3 +143,16 @@ def test_a_password_hash_under_an_innocent_name_fails_in_default_mode_masked(tmp
     for output in (run.stdout, run.stderr, e2e.stdout, e2e.stderr, *reports):
         assert BCRYPT_PREFIX not in output, "the hash itself was printed"
     assert any('"owner_ref": "«redacted»"' in report for report in reports)  # the exchange, masked
+
+
+@pytest.mark.parametrize("fault, scenario", [
+    ("lost-update", "test_partial_saves_of_different_fields_at_the_same_time_all_persist"),
+    ("audit-reverts", "test_saves_made_while_the_audit_is_pending_survive_the_audit"),
+    ("locked-500", "test_partial_saves_of_different_fields_at_the_same_time_all_persist"),
+])
+def test_a_race_fails_the_concurrency_scenario_written_for_it(tmp_path, fault, scenario):
+    with ForeignServer([fault], workdir=tmp_path) as server:
+        run = run_suite(server, "features", "-m", "concurrency")
+    assert run.code == 1, run.stdout[-3000:]
+    assert f"features/test_scenarios.py::{scenario}" in run.failed, run.stdout[-3000:]
+    assert "round 1 (seed " in run.stdout  # the failure names the round and its seed

@@ -1,9 +1,13 @@
 """The same scenarios pass in every target mode, and a bad target fails in one clear line."""
 
+import os
+
 import httpx
 
 from contracts.models import WRITABLE_FIELDS
 from suite.helpers import run_suite
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _settings(target, role):
@@ -26,6 +30,14 @@ def test_deployment_mode_passes_under_xdist_and_leaves_accounts_as_found(served)
 def test_served_mode_passes():
     run = run_suite("features", "-q", "--target", "served")
     assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_concurrent_saves_pass_served_on_postgresql():
+    """SQLite served: the test above; SQLite and PostgreSQL embedded: the CI legs of the suite."""
+    run = run_suite("features", "-q", "-m", "concurrency", "--target", "served",
+                    env={"QA_BACKEND_DATABASE_URL": POSTGRES_URL})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "4 passed" in run.stdout
 
 
 def test_deployment_mode_without_a_second_account_skips_with_the_variables_to_set(served):
