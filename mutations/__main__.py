@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     rate.add_argument("--layer", default="races")
     rate.add_argument("--database", choices=DATABASES, default="sqlite")
     rate.add_argument("--jobs", type=int, default=2)
+    rate.add_argument("-k", dest="select", help="only the scenarios this pytest -k expression selects")
     args = parser.parse_args(argv)
 
     if args.command == "list":
@@ -87,7 +88,7 @@ def _rate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mutations-rate-") as tmp:
         root = Path(tmp)
-        settings = RunSettings(pycache=root / "pycache", database=args.database)
+        settings = RunSettings(pycache=root / "pycache", database=args.database, select=args.select)
         jobs = [None, *faults]  # None: the unmodified backend
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             rates = list(pool.map(lambda f: rate_of(f, root / (f.id if f else "baseline"), settings,

@@ -32,6 +32,7 @@ class RunSettings:
     strict: bool = False  # --strict: closed-world responses; hygiene findings and drift fail
     database: str = "sqlite"  # or "postgres": a scratch database on the server at `postgres_url`
     postgres_url: str = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    select: str | None = None  # a pytest -k expression for the races layer (one scenario's rate)
 
     @property
     def mode(self) -> str:
@@ -80,7 +81,8 @@ def pytest_command(layer: str, backend: Path, junit: Path,
         env.update(QA_SMOKE_PATH=str(backend), QA_SMOKE_PACKAGE="ai_receptionist")
         return [*base, "-m", "smoke"], env
     if layer == "races":
-        return [*base, "features", "-m", "concurrency", "--backend-path", str(backend)], env
+        chosen = ["-k", settings.select] if settings.select else []
+        return [*base, "features", "-m", "concurrency", *chosen, "--backend-path", str(backend)], env
     args = [*base, layer, "--backend-path", str(backend)]
     if layer == "contracts":
         args += ["--contract-examples", str(settings.contract_examples)]
