@@ -35,6 +35,10 @@ from settings_qa.accounts import Account
 from settings_qa.redaction import register_secret
 
 BACKEND_PACKAGE = "ai_receptionist"
+# A password hash's cost is a property of a deployment, not of the contract: the backends the
+# suite starts hash with the lowest bcrypt cost unless the user sets BCRYPT_ROUNDS (test
+# runners of mature web frameworks do the same). A deployment is never touched by this.
+TEST_BCRYPT_ROUNDS = "4"
 
 
 class TargetError(RuntimeError):
@@ -101,6 +105,7 @@ class EmbeddedTarget(Target):
         self.jwt_secret = secrets.token_urlsafe(32)
         register_secret(self.jwt_secret)
         os.environ["JWT_SECRET"] = self.jwt_secret
+        os.environ.setdefault("BCRYPT_ROUNDS", TEST_BCRYPT_ROUNDS)
         try:
             from ai_receptionist.accounts import create_account
             from ai_receptionist.core.database import init_db, reset_engine
@@ -162,6 +167,7 @@ class ServedTarget(Target):
         env = dict(self.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.backend_path), env.get("PYTHONPATH")]))
         env.update(DATABASE_URL=self.database.url, JWT_SECRET=self.jwt_secret, **extra)
+        env.setdefault("BCRYPT_ROUNDS", TEST_BCRYPT_ROUNDS)
         return env
 
     def _cli(self, *args: str, password: str | None = None) -> subprocess.Popen:
