@@ -9,7 +9,13 @@ the conftests load, the smoke plugin decides:
   PYTHONDONTWRITEBYTECODE=1 pytest re-rewrites every installed plugin's modules at each
   start; skipping them is most of what keeps `pytest -m smoke` under two seconds.
 - any other run: every installed plugin (`pytest11` entry point) is loaded here, as
-  autoloading would have, minus those blocked with `-p no:NAME`.
+  autoloading would have, minus those blocked with `-p no:NAME`; but their modules are not
+  marked for assertion rewriting. Autoload would mark every module of every such
+  distribution (Faker's providers, schemathesis, hypothesis: some 460 modules), and with
+  PYTHONDONTWRITEBYTECODE=1 each is rewritten again at every start of every process (the
+  controller and each xdist worker): about 3 s each, for the `assert` statements of other
+  people's library code. The suite's own modules (conftests, steps, settings_qa's plugins,
+  test modules) are rewritten as always.
 """
 
 from __future__ import annotations
@@ -67,12 +73,9 @@ def _autoload_disabled_by_user(early_config: pytest.Config) -> bool:
 
 
 def _load_installed_plugins(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
-    """What pytest does when autoloading: mark the plugins' modules for assertion
-    rewriting, load the `pytest11` entry points, parse the known options again."""
+    """What pytest does when autoloading, except the rewriting of the plugins' own modules:
+    load the `pytest11` entry points, parse the known options again."""
     namespace = early_config.known_args_namespace
-    mark_for_rewrite = getattr(early_config, "_mark_plugins_for_rewrite", None)
-    if namespace.assertmode == "rewrite" and mark_for_rewrite is not None:
-        mark_for_rewrite(early_config.pluginmanager.rewrite_hook, disable_autoload=False)
     early_config.pluginmanager.load_setuptools_entrypoints("pytest11")
     reparsed = parser.parse_known_args(args, namespace=copy.copy(early_config.option))
     reparsed.confcutdir = namespace.confcutdir  # set by pytest after its own parse
