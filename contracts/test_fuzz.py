@@ -5,6 +5,9 @@ clause of the contract or as HTTP hygiene): hygiene findings are reported, contr
 failures fail the test, and one never stops the other. Every PUT also runs the suite's
 persistence and atomicity checks around it. Responses are read tolerantly
 (contracts/document.py): properties the contract does not name are listed as findings.
+
+Each item is one part of the fuzzing (`settings_qa.fuzzing.plan`): an operation's coverage
+phase, or a chunk of its fuzzing phase, so that xdist can keep every worker busy.
 """
 
 from __future__ import annotations
@@ -12,30 +15,29 @@ from __future__ import annotations
 import pytest
 import schemathesis
 
-from contracts.document import tolerant
+from settings_qa.client import BUSINESS_PATH, LOGIN_PATH
 from settings_qa.fuzz_plugin import settings
-from settings_qa.fuzzing import AccountReader, WriteObserver, run_case
+from settings_qa.fuzzing import AccountReader, Part, WriteObserver, plan, run_case, run_part
 
 pytestmark = pytest.mark.contract
-
 _settings = settings()
-schema = schemathesis.openapi.from_dict(
-    tolerant(),
-    config=schemathesis.Config.from_dict({
-        "seed": _settings.seed,
-        # No example database: the printed seed alone reproduces a run.
-        "generation": {"max-examples": _settings.examples, "database": "none"},
-    }),
-)
+READS = plan([("POST", LOGIN_PATH), ("GET", BUSINESS_PATH)], _settings.examples)
+WRITES = plan([("PUT", BUSINESS_PATH)], _settings.examples)
 
 
-@schema.exclude(method="PUT").parametrize()
-def test_reads_and_login_conform(case: schemathesis.Case, account_reader: AccountReader) -> None:
-    run_case(case, account_reader.call_kwargs(case))
+@pytest.mark.parametrize("part", READS, ids=str)
+def test_reads_and_login_conform(part: Part, account_reader: AccountReader) -> None:
+    def one(case: schemathesis.Case) -> None:
+        run_case(case, account_reader.call_kwargs(case))
+
+    run_part(part, one, seed=_settings.seed, examples=_settings.examples)
 
 
 @pytest.mark.writes  # on a deployment the write_fuzzing fixture holds the target's write lock
-@schema.include(method="PUT").parametrize()
-def test_writes_conform_persist_and_are_atomic(case: schemathesis.Case, write_fuzzing: AccountReader) -> None:
-    observer = WriteObserver(write_fuzzing)
-    run_case(case, write_fuzzing.call_kwargs(case), additional_checks=observer.checks())
+@pytest.mark.parametrize("part", WRITES, ids=str)
+def test_writes_conform_persist_and_are_atomic(part: Part, write_fuzzing: AccountReader) -> None:
+    def one(case: schemathesis.Case) -> None:
+        observer = WriteObserver(write_fuzzing)
+        run_case(case, write_fuzzing.call_kwargs(case), additional_checks=observer.checks())
+
+    run_part(part, one, seed=_settings.seed, examples=_settings.examples)

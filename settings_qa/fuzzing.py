@@ -10,17 +10,31 @@ case judged for persistence and atomicity, and both findings are reported.
 schemathesis sends each generated case with its own transports (in-process ASGI for the
 embedded target, HTTP otherwise); the reads around a write go through the suite's own
 client, so they are recorded and redacted like every other request of the suite.
+
+The fuzzing is split into parts of similar size (`plan`, `run_part`): per operation, its
+coverage phase (schemathesis' boundary and negative cases, with the examples phase), then
+its fuzzing phase in chunks of `FUZZ_CHUNK` examples, each chunk with its own seed. Each
+part is one pytest item, so xdist spreads them over its workers; and each part builds its
+cases when it runs, in the one worker that runs it (schemathesis' own parametrization
+builds every operation's coverage cases at collection, in every worker).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any, Callable
 
+import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import CHECKS, load_all_checks
-from schemathesis.core.failures import FailureGroup
+from schemathesis.core.failures import FailureGroup, as_reported_failure
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.pytest._test_builder import build_operation_test
+from schemathesis.python._constants.orchestrator import make_constants_value_source
 
 from contracts import validate
+from contracts.document import tolerant
 from contracts.models import WRITABLE_FIELDS, read_back
 from settings_qa.client import BUSINESS_PATH, LOGIN_PATH, ApiClient, restore_settings
 from settings_qa.findings import Finding, note_unnamed, record
@@ -52,6 +66,55 @@ AUDITED_FIELDS = ("description", "faqs")
 _AUDIT_MOVES = {("pending", "passed"), ("pending", "failed")}
 _SHOWN = 80  # characters of a value shown in a message
 _OPERATIONS = {("POST", LOGIN_PATH): "login", ("GET", BUSINESS_PATH): "get", ("PUT", BUSINESS_PATH): "put"}
+
+
+FUZZ_CHUNK = 25  # examples per fuzzing part
+
+
+@dataclass(frozen=True)
+class Part:
+    """One pytest item's share of the fuzzing: an operation's coverage phase, or a chunk of its fuzzing."""
+
+    method: str
+    path: str
+    phase: str  # "coverage" (schemathesis' examples and coverage phases) or "fuzzing"
+    chunk: int = 0
+    chunks: int = 1
+
+    def __str__(self) -> str:
+        share = f" {self.chunk + 1}/{self.chunks}" if self.chunks > 1 else ""
+        return f"{self.method} {self.path} {self.phase}{share}"
+
+    def examples(self, total: int) -> int:
+        """This chunk's share of `total` fuzzing examples (the first chunks take the remainder)."""
+        return total // self.chunks + (1 if self.chunk < total % self.chunks else 0)
+
+
+def plan(operations: list[tuple[str, str]], examples: int) -> list[Part]:
+    """The parts of the fuzzing of `operations` ((method, path) pairs) with `examples` per operation."""
+    chunks = max(1, math.ceil(examples / FUZZ_CHUNK))
+    return [part for method, path in operations for part in (
+        Part(method, path, "coverage"), *(Part(method, path, "fuzzing", k, chunks) for k in range(chunks)))]
+
+
+def run_part(part: Part, run_one: Callable[[Case], None], *, seed: int, examples: int) -> None:
+    """Generate the part's cases now and pass each to `run_one` (which sends and judges it)."""
+    __tracebackhide__ = True
+    phases = ["examples", "coverage"] if part.phase == "coverage" else ["fuzzing"]
+    config = schemathesis.Config.from_dict({
+        "seed": seed + part.chunk,
+        "phases": {"enabled": False, **{phase: {"enabled": True} for phase in phases}},
+        # No example database: the printed seed alone reproduces a run.
+        "generation": {"max-examples": part.examples(examples), "database": "none"},
+    })
+    schema = schemathesis.openapi.from_dict(tolerant(), config=config)
+    test = build_operation_test(
+        config=schema.config, operation=schema[part.path][part.method], test_func=run_one, given_kwargs={},
+        feedback=FeedbackSources(constants_value_source=make_constants_value_source(schema)))
+    try:
+        test()
+    except FailureGroup as group:
+        raise as_reported_failure(group) from None
 
 
 def unclassified_checks() -> list[str]:

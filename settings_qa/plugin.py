@@ -52,6 +52,10 @@ _NO_RUN_OPTIONS = ("help", "version", "collectonly", "showfixtures", "show_fixtu
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
     """Preflight (settings_qa/preflight.py): stop with one line before any test if the target
     cannot be reached or a configured account cannot log in."""
+    if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", None) == "no":
+        # Unless the user chose: a few long fuzzing parts and many short scenarios, so a worker
+        # that runs dry takes work from a busy one instead of idling (xdist's own default is "load").
+        config.option.dist = "worksteal"
     if hasattr(config, "workerinput") or any(getattr(config.option, name, False) for name in _NO_RUN_OPTIONS):
         return None
     if config.getoption("no_preflight"):
