@@ -7,7 +7,10 @@ per verdict on stdout:
    import (standard library and installed distributions) - never a module of the tree;
 2. imports each module of the package in isolation: in a child forked from this warmed
    interpreter (`fork`, the default) or in a new interpreter (`subprocess`, as pytest's
-   testing/test_meta.py does), a few at a time;
+   testing/test_meta.py does), a few at a time. Forked children get the tree's modules
+   compiled once, here (compiled, never run): a child imports a module's whole closure,
+   and without a bytecode cache (PYTHONDONTWRITEBYTECODE=1) each would compile every file
+   of it again, which made the time grow with modules x closure;
 3. meanwhile resolves every import statement statically (analyzer.py for first-party
    targets, the pre-imported modules for the others).
 
@@ -17,18 +20,21 @@ test (the tree's folder is the only path added).
 
 from __future__ import annotations
 
+import gc
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import json
 import os
 import re
+import select
 import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +51,46 @@ def _load_sibling(name: str):
 
 analyzer = _load_sibling("analyzer")
 diagnosis = _load_sibling("diagnosis")
+
+
+# -- the tree compiled once, for the forked children --------------------------------------
+class CompiledTree(importlib.abc.MetaPathFinder):
+    """Finds the tree's modules as the path finder does, but loads their code compiled here.
+
+    Only the compile step is shared: each child still creates and runs every module it imports,
+    in a process where none of the tree has run. A file that does not compile is left to the
+    normal loader, so its SyntaxError reads as before.
+    """
+
+    def __init__(self, tree, modules: list[str]) -> None:
+        self.entries: dict[str, tuple[str, object, bool]] = {}  # module -> (file, code, is a package)
+        for module in modules:
+            path = tree.path_of(module)
+            if path is None or not path.is_file():
+                continue
+            try:
+                code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                continue
+            self.entries[module] = (str(path), code, path.name == "__init__.py")
+
+    def find_spec(self, name, path=None, target=None):
+        entry = self.entries.get(name)
+        if entry is None:
+            return None  # not ours, or not compiled: the path finder's
+        file, code, package = entry
+        return importlib.util.spec_from_file_location(
+            name, file, loader=_CompiledLoader(name, file, code),
+            submodule_search_locations=[os.path.dirname(file)] if package else None)
+
+
+class _CompiledLoader(importlib.machinery.SourceFileLoader):
+    def __init__(self, fullname: str, path: str, code) -> None:
+        super().__init__(fullname, path)
+        self._code = code
+
+    def get_code(self, fullname):
+        return self._code
 
 
 # -- one module, imported in isolation (runs in the child) ------------------------------
@@ -166,65 +212,120 @@ class Resolver:
 
 # -- isolated imports, a few at a time --------------------------------------------------
 def run_forked(request: dict, tree, emit, meanwhile) -> None:
-    """One child per module, forked from this interpreter (which holds no first-party module)."""
+    """One child per module, forked from this interpreter (which holds no first-party module).
+
+    The work is shared by `jobs` zygotes, forked once from this warm interpreter: each takes
+    every `jobs`-th module and imports it in a child of its own, one at a time, so the forks
+    themselves run in parallel too. This process does the static checks meanwhile and relays
+    the zygotes' verdicts.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="qa-smoke-"))
-    pending = list(reversed(request["runtime"]))
-    running: dict[int, tuple[int, str, float]] = {}  # pipe read end -> (pid, module, deadline)
-    selector = selectors.DefaultSelector()
+    compiled = CompiledTree(tree, request["static"])
+    gc.collect()
+    gc.freeze()  # zygotes and children inherit these objects untouched: no copy-on-write from the collector
+    modules = request["runtime"]
+    jobs = max(1, min(request["jobs"], len(modules)))
+    zygotes: dict[int, int] = {}  # read end of a zygote's verdict pipe -> its pid
     try:
-        while pending or running:
-            while pending and len(running) < request["jobs"]:
-                module = pending.pop()
-                read_end, write_end = os.pipe()
-                sys.stdout.flush(), sys.stderr.flush()
-                pid = os.fork()
-                if pid == 0:  # the child: import, write the verdict, exit without cleanup
-                    for fd in (read_end, *running, emit.fd):
-                        os.close(fd)
-                    _child(module, workdir / module, tree, request["warnings"] == "error")
-                os.close(write_end)
-                running[read_end] = (pid, module, time.monotonic() + request["timeout"])
-                selector.register(read_end, selectors.EVENT_READ)
-            if meanwhile:  # the first children are busy: do the static checks now
-                meanwhile()
-                meanwhile = None
-            wait = max(0.0, min(deadline for _, _, deadline in running.values()) - time.monotonic())
-            finished = {key.fd for key, _ in selector.select(wait)}  # pipe closed: child exited
-            late = {fd for fd, (_, _, deadline) in running.items() if deadline <= time.monotonic()}
-            for fd in finished | late:
-                pid, module, _ = running.pop(fd)
-                selector.unregister(fd)
-                os.close(fd)
-                if fd not in finished:
-                    os.kill(pid, signal.SIGKILL)
-                emit(_collect(pid, module, workdir / module, timed_out=fd not in finished,
-                              timeout=request["timeout"]))
+        for share in (modules[k::jobs] for k in range(jobs)):
+            read_end, write_end = os.pipe()
+            sys.stdout.flush(), sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                for fd in (read_end, *zygotes, emit.fd):
+                    os.close(fd)
+                _zygote(share, write_end, compiled, workdir, tree, request)
+            os.close(write_end)
+            zygotes[read_end] = pid
+        meanwhile()
+        _relay(zygotes, emit)
     finally:
+        for pid in zygotes.values():
+            with _suppress_child_errors():
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _child(module: str, base: Path, tree, warnings_as_errors: bool) -> None:
+def _relay(zygotes: dict[int, int], emit) -> None:
+    """Pass on each complete verdict line of every zygote until all have finished."""
+    selector = selectors.DefaultSelector()
+    pending = {fd: b"" for fd in zygotes}
+    for fd in zygotes:
+        selector.register(fd, selectors.EVENT_READ)
+    while pending:
+        for key, _ in selector.select():
+            chunk = os.read(key.fd, 1 << 16)
+            if not chunk:
+                selector.unregister(key.fd)
+                os.close(key.fd)
+                del pending[key.fd]
+                continue
+            *lines, pending[key.fd] = (pending[key.fd] + chunk).split(b"\n")
+            for line in lines:
+                emit(json.loads(line))
+
+
+def _zygote(share: list[str], out: int, compiled, workdir: Path, tree, request: dict) -> None:
+    """Import each module of `share` in a child of its own, one after the other; write the verdicts."""
     try:
-        output = os.open(f"{base}.out", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(output, 1), os.dup2(output, 2)
-        verdict = try_import(module, tree, warnings_as_errors)
-        Path(f"{base}.json").write_text(json.dumps(verdict))
+        for module in share:
+            verdict = _one_child(module, compiled, workdir / module, tree, request)
+            os.write(out, (json.dumps(verdict) + "\n").encode())
     finally:
         os._exit(0)
 
 
-def _collect(pid: int, module: str, base: Path, *, timed_out: bool, timeout: float) -> dict:
+def _one_child(module: str, compiled, base: Path, tree, request: dict) -> dict:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: import, write the verdict, exit without cleanup
+        os.close(read_end)
+        gc.disable()  # a child lives for one import
+        sys.meta_path.insert(0, compiled)
+        _child(module, write_end, base, tree, request["warnings"] == "error")
+    os.close(write_end)
+    ready, _, _ = select.select([read_end], [], [], request["timeout"])
+    data = b""
+    if ready:
+        while chunk := os.read(read_end, 1 << 16):
+            data += chunk
+    os.close(read_end)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    return _collect(pid, module, base, data, timed_out=not ready, timeout=request["timeout"])
+
+
+def _child(module: str, verdict_fd: int, base: Path, tree, warnings_as_errors: bool) -> None:
+    try:
+        output = os.open(f"{base}.out", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(output, 1), os.dup2(output, 2)
+        verdict = try_import(module, tree, warnings_as_errors)
+        os.write(verdict_fd, json.dumps(verdict).encode())
+    finally:
+        os._exit(0)
+
+
+def _collect(pid: int, module: str, base: Path, data: bytes, *, timed_out: bool, timeout: float) -> dict:
     _, status = os.waitpid(pid, 0)
     if timed_out:
         verdict = {"ok": False, "problem": {"message": f"the import did not finish within {timeout:g} s"}}
-    elif Path(f"{base}.json").exists():
-        verdict = json.loads(Path(f"{base}.json").read_text())
+    elif data:
+        verdict = json.loads(data)
     else:
         verdict = {"ok": False, "problem": {"message": f"the import ended the process ({_exit_text(status)})"}}
     output = Path(f"{base}.out")
     if not verdict["ok"] and output.exists():
         verdict["problem"]["output"] = output.read_text(errors="replace")[-2000:]
     return {"kind": "import", "module": module, **verdict}
+
+
+class _suppress_child_errors:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        return kind is not None and issubclass(kind, (ProcessLookupError, ChildProcessError))
 
 
 def _exit_text(status: int) -> str:
