@@ -1,32 +1,75 @@
 #!/usr/bin/env bash
-# Every figure in BENCHMARKS.md, in one command (not part of CI; nothing asserts a time).
-#   bash bench/run.sh            # prints the figures and keeps them in reports/bench.txt
+# Every figure in BENCHMARKS.md, in one command, before and after side by side: each measure
+# runs on this checkout ("after") and on BENCH_BASELINE ("before", default: the last commit
+# before the speed work of issue 13), checked out in a temporary git worktree and run with
+# the same venv. Not part of CI; nothing asserts a time.
+#   bash bench/run.sh                         # prints the figures, keeps them in reports/bench.txt
+#   BENCH_BASELINE=<rev> bash bench/run.sh    # another "before"; BENCH_BASELINE=none: this checkout only
 # Run it on an idle machine: the suite and the fuzzing use both cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/setup.sh
+bash ci/setup.sh > /dev/null
 mkdir -p reports
 py=.venv/bin/python
+here=$PWD
+baseline=${BENCH_BASELINE:-1c23ebd}
+seed=${BENCH_SEED:-1}
+checkouts=("after:$here")
+if [ "$baseline" != none ]; then
+  before=$(mktemp -d)/before
+  git worktree add --quiet --detach "$before" "$baseline"
+  trap 'git worktree remove --force "$before"' EXIT
+  checkouts=("before:$before" "after:$here")
+fi
+seconds() { awk "BEGIN {printf \"%.1f\", $2 - $1}"; }
 {
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $($py -V)," \
-       "PYTHONDONTWRITEBYTECODE=${PYTHONDONTWRITEBYTECODE:-unset}, $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "commit: $(git rev-parse --short HEAD)"
+       "PYTHONDONTWRITEBYTECODE=${PYTHONDONTWRITEBYTECODE:-unset}, load $(cut -d' ' -f1-3 /proc/loadavg)," \
+       "$(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "after: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes'); before: $baseline"
   echo
-  echo "## pytest -m smoke (bench/smoke.sh, 5 runs each)"
-  bash bench/smoke.sh 5
-  echo
-  echo "## full suite (pytest, embedded backend on SQLite), serial vs -n 2"
-  for workers in 0 2; do
-    start=$EPOCHREALTIME
-    $py -m pytest -p no:cacheprovider -q -n "$workers" --qa-seed 1 > "reports/bench-suite-n$workers.log" 2>&1 \
-      || echo "(the suite failed: reports/bench-suite-n$workers.log)"
-    end=$EPOCHREALTIME
-    echo "pytest -n $workers: $(awk "BEGIN {printf \"%.1f\", $end - $start}") s wall; $(tail -1 "reports/bench-suite-n$workers.log")"
+  echo "## full suite (embedded backend, SQLite), -n 0 vs -n 2, --qa-seed $seed"
+  for entry in "${checkouts[@]}"; do
+    label=${entry%%:*} dir=${entry#*:}
+    declare -A wall=()
+    for workers in 0 2; do
+      start=$EPOCHREALTIME
+      (cd "$dir" && "$here/$py" -m pytest -p no:cacheprovider -q -n "$workers" --qa-seed "$seed") \
+        > "reports/bench-suite-$label-n$workers.log" 2>&1 || echo "($label: the suite failed: reports/bench-suite-$label-n$workers.log)"
+      wall[$workers]=$(seconds "$start" "$EPOCHREALTIME")
+      echo "$label: pytest -n $workers: ${wall[$workers]} s wall; $(tail -1 "reports/bench-suite-$label-n$workers.log")"
+    done
+    echo "$label: -n 2 speed-up over -n 0: $(awk "BEGIN {printf \"%.2f\", ${wall[0]} / ${wall[2]}}")x"
   done
   echo
-  echo "## contract fuzzing rate (bench/contract_rate.py 50)"
-  $py -W ignore bench/contract_rate.py 50
+  echo "## contract fuzzing rate, in-process vs schemathesis' CLI over HTTP"
+  for entry in "${checkouts[@]}"; do
+    label=${entry%%:*} dir=${entry#*:}
+    echo "$label (its own bench/contract_rate.py):"
+    (cd "$dir" && "$here/$py" -W ignore bench/contract_rate.py 50 2>/dev/null | sed 's/^/  /')
+  done
+  echo
+  echo "## pytest -m smoke on generated service packages (bench/smoke_scale.py)"
+  for entry in "${checkouts[@]}"; do
+    label=${entry%%:*} dir=${entry#*:}
+    sizes="100 1000 5000"
+    [ "$label" = before ] && sizes="100 1000"  # the old server needs minutes for 5000
+    echo "$label:"
+    $py bench/smoke_scale.py --repo "$dir" --shape layered $sizes | sed 's/^/  /'
+    $py bench/smoke_scale.py --repo "$dir" --shape tangled 1000 | sed 's/^/  /'
+  done
+  echo
+  echo "## pytest -m smoke on the reference backend (bench/smoke.sh, 5 runs each)"
+  for entry in "${checkouts[@]}"; do
+    label=${entry%%:*} dir=${entry#*:}
+    echo "$label:"
+    (cd "$dir" && PYTHON="$here/$py" bash "$here/bench/smoke.sh" 5 | sed 's/^/  /')
+  done
   echo
   echo "## one Gherkin persistence scenario vs bare httpx (bench/scenario_cost.py 30)"
-  $py bench/scenario_cost.py 30
+  for entry in "${checkouts[@]}"; do
+    label=${entry%%:*} dir=${entry#*:}
+    echo "$label:"
+    (cd "$dir" && "$here/$py" bench/scenario_cost.py 30 | sed 's/^/  /')
+  done
 } 2>&1 | tee reports/bench.txt
