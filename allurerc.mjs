@@ -5,11 +5,18 @@
 // come first, each kind in a category of its own: status "unknown" in the default mode (they
 // do not fail the run), "failed" under --strict. A result goes to the first category it matches. One environment per results folder (CI leg),
 // matched by the `leg` label, so the SQLite and PostgreSQL runs of a test stay apart.
+// History across runs: QA_ALLURE_HISTORY_FILE names the history file (JSON Lines, one line per
+// earlier report; `historyPath`). Allure reads it before the report is built, which gives the
+// trend charts, the flaky mark and each test's transition (new, fixed, regressed), then
+// appends this run's line to it, keeping the last QA_ALLURE_HISTORY_LIMIT (default 20) runs.
+// ci/report.sh sets it from QA_ALLURE_HISTORY (reports/README.md); unset, there is no history.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig } from "allure";
 
 const RESULTS = process.env.QA_ALLURE_RESULTS || "reports/allure-results";
+const HISTORY = process.env.QA_ALLURE_HISTORY_FILE;
+const HISTORY_LIMIT = Number.parseInt(process.env.QA_ALLURE_HISTORY_LIMIT || "20", 10);
 const FAILED = ["failed", "broken"];
 
 const finding = (name, kind) => ({
@@ -61,6 +68,7 @@ export default defineConfig({
   name: "Business settings QA",
   output: "reports/allure-report",
   ...(Object.keys(environments).length > 1 ? { environments } : {}),
+  ...(HISTORY ? { historyPath: HISTORY, historyLimit: HISTORY_LIMIT } : {}),
   categories: {
     rules: [
       finding("Outside the contract: HTTP hygiene", "hygiene"),
