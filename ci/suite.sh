@@ -11,15 +11,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
 leg=${QA_REPORT_LEG:-suite}
-name=$leg
+name=$leg${QA_SHARDS:+-shard${QA_SHARD:?QA_SHARD is needed with QA_SHARDS}}
+rm -rf "reports/allure-results/$name" && mkdir -p "reports/allure-results/$name" reports/junit reports/durations
+# pytest-split reads the durations it splits by from --durations-path and, with
+# --store-durations --clean-durations, writes there the durations of what this run ran
+# (the report job merges them; reports/README.md, "The shards' split").
+durations=reports/durations/$name.json
+cp ci/durations.json "$durations"
 selection=()
 if [ -n "${QA_SHARDS:-}" ]; then
-  # pytest-split: every item in exactly one shard, greedily by the durations recorded in
-  # ci/durations.json (refresh it from a run with --store-durations; see reports/README.md).
-  name="$leg-shard${QA_SHARD:?QA_SHARD is needed with QA_SHARDS}"
-  selection=(--splits "$QA_SHARDS" --group "$((QA_SHARD + 1))" --splitting-algorithm least_duration
-             --durations-path ci/durations.json)
+  selection=(--splits "$QA_SHARDS" --group "$((QA_SHARD + 1))" --splitting-algorithm least_duration)
 fi
-rm -rf "reports/allure-results/$name" && mkdir -p "reports/allure-results/$name" reports/junit
 QA_REPORT_LEG=$leg bash ci/pytest.sh -n "${QA_WORKERS:-2}" \
-  --alluredir "reports/allure-results/$name" --junitxml "reports/junit/$name.xml" "$@" "${selection[@]}"
+  --alluredir "reports/allure-results/$name" --junitxml "reports/junit/$name.xml" \
+  --store-durations --clean-durations --durations-path "$durations" "$@" "${selection[@]}"

@@ -31,9 +31,9 @@ from settings_qa.redaction import redact
 try:
     import allure
     import allure_commons
-    from allure_commons.model2 import Label
+    from allure_commons.model2 import Label, Parameter
 except ImportError:  # pragma: no cover - allure-pytest is pinned, but the suite runs without it
-    allure = allure_commons = Label = None
+    allure = allure_commons = Label = Parameter = None
 
 _STEP_KEY = pytest.StashKey[list]()
 EPICS = {"scenario": "Gherkin scenarios", "contract": "API contract", "smoke": "Import smoke"}
@@ -98,8 +98,12 @@ def label_result(result: Any, leg: str | None) -> None:
     if leg and "leg" not in names:
         result.labels.append(Label(name="leg", value=leg))
         # The same test in two legs is two tests, not a retry: give each leg its own history.
+        # Allure 3 keys history by test case id and parameters (it ignores historyId), so the
+        # leg is a parameter too.
         if result.historyId:
             result.historyId = hashlib.md5(f"{result.historyId}:{leg}".encode()).hexdigest()
+    if leg and not any(getattr(p, "name", None) == "leg" for p in result.parameters or []):
+        result.parameters = [*(result.parameters or []), Parameter(name="leg", value=leg)]
     if result.status in _FAILED and "phase" not in names and "finding" not in names:
         phase = {"smoke": "import", "contract": "contract"}.get(layer) or tag_phase(tags) or "other"
         result.labels.append(Label(name="phase", value=phase))
