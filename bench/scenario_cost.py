@@ -9,7 +9,8 @@ than four requests (a snapshot GET before the save, two reads after it, the rest
 GET in teardown), and its report hooks attach each exchange when Allure is on.
 
 Bare httpx: login, GET, PUT, GET against the same app in-process (httpx.ASGITransport),
-the same values, ITERATIONS times; the mean per iteration.
+the same values, ITERATIONS times; the mean per iteration. Its accounts hash with bcrypt
+cost 4, as the suite's targets do (BENCH_BCRYPT_ROUNDS=12 for the backend's default).
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def scenario_seconds(extra: list[str]) -> float:
 async def _bare_async(iterations: int) -> list[float]:
     sys.path.insert(0, str(ROOT / "backend"))
     workdir = tempfile.mkdtemp()
-    os.environ.update(DATABASE_URL=f"sqlite:///{workdir}/bench.db", JWT_SECRET=secrets.token_urlsafe(32))
+    # The bcrypt cost of the backend the scenario runs against: the suite's targets use 4.
+    os.environ.update(DATABASE_URL=f"sqlite:///{workdir}/bench.db", JWT_SECRET=secrets.token_urlsafe(32),
+                      BCRYPT_ROUNDS=os.environ.get("BENCH_BCRYPT_ROUNDS", "4"))
     from ai_receptionist.accounts import create_account
     from ai_receptionist.core.database import init_db
     from ai_receptionist.main import create_app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import random
@@ -64,6 +65,38 @@ def pytest_cmdline_main(config: pytest.Config) -> int | None:
     from settings_qa import preflight
 
     return preflight.run(config, _mode(config), backend_path(config), dict(os.environ))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the longest tests first (by ci/durations.json): a worker starts on them
+    while the other takes the short ones, and work stealing, which takes the tail of a queue,
+    evens out the end with short ones. Every worker sorts alike (xdist requires one order)."""
+    if not hasattr(config, "workerinput"):
+        return
+    durations = _recorded_durations(config.rootpath / "ci" / "durations.json")
+    if not durations:
+        return
+    # The import smoke's items share one import server per process: they stay together (as one
+    # block, as long as all of them), so that one worker starts it, not both.
+    smoke = [item for item in items if item.get_closest_marker("smoke")]
+    block = sum(durations.get(item.nodeid, 0.0) for item in smoke)
+    order = {id(item): index for index, item in enumerate(items)}
+    first_smoke = min((order[id(item)] for item in smoke), default=0)
+
+    def key(item: pytest.Item) -> tuple[float, int]:
+        if item.get_closest_marker("smoke"):
+            return -block, first_smoke + order[id(item)] / (len(items) + 1)
+        return -durations.get(item.nodeid, 0.0), order[id(item)]
+
+    items.sort(key=key)
+
+
+def _recorded_durations(path: Path) -> dict[str, float]:
+    try:
+        return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
