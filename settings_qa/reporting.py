@@ -102,8 +102,9 @@ def label_result(result: Any, leg: str | None) -> None:
         # leg is a parameter too.
         if result.historyId:
             result.historyId = hashlib.md5(f"{result.historyId}:{leg}".encode()).hexdigest()
-    if leg and not any(getattr(p, "name", None) == "leg" for p in result.parameters or []):
-        result.parameters = [*(result.parameters or []), Parameter(name="leg", value=leg)]
+    parameters = getattr(result, "parameters", None) or []
+    if leg and not any(getattr(p, "name", None) == "leg" for p in parameters):
+        result.parameters = [*parameters, Parameter(name="leg", value=leg)]
     if result.status in _FAILED and "phase" not in names and "finding" not in names:
         phase = {"smoke": "import", "contract": "contract"}.get(layer) or tag_phase(tags) or "other"
         result.labels.append(Label(name="phase", value=phase))

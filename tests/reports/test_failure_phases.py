@@ -50,6 +50,9 @@ def test_a_phase_set_by_the_failing_step_is_kept_and_passes_get_none():
 
 
 def test_each_leg_has_its_own_history():
+    """Allure 3 keys history by test case id and parameters: the leg is a parameter too."""
     one, two = _result("passed", []), _result("passed", [])
     label_result(one, "sqlite"), label_result(two, "postgres")
     assert one.historyId != two.historyId
+    assert [(p.name, p.value) for p in one.parameters] == [("leg", "sqlite")]
+    assert [(p.name, p.value) for p in two.parameters] == [("leg", "postgres")]
