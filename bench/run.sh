@@ -21,25 +21,33 @@ if [ "$baseline" != none ]; then
   trap 'git worktree remove --force "$before"' EXIT
   checkouts=("before:$before" "after:$here")
 fi
+runs=${BENCH_RUNS:-3}
 seconds() { awk "BEGIN {printf \"%.1f\", $2 - $1}"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 {
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $($py -V)," \
        "PYTHONDONTWRITEBYTECODE=${PYTHONDONTWRITEBYTECODE:-unset}, load $(cut -d' ' -f1-3 /proc/loadavg)," \
        "$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "after: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes'); before: $baseline"
   echo
-  echo "## full suite (embedded backend, SQLite), -n 0 vs -n 2, --qa-seed $seed"
+  echo "## full suite (embedded backend, SQLite), -n 0 vs -n 2, --qa-seed $seed, $runs runs each, alternating"
+  # This machine's speed drifts by 10-20 % from run to run: several alternating runs, the median.
   for entry in "${checkouts[@]}"; do
     label=${entry%%:*} dir=${entry#*:}
-    declare -A wall=()
-    for workers in 0 2; do
-      start=$EPOCHREALTIME
-      (cd "$dir" && "$here/$py" -m pytest -p no:cacheprovider -q -n "$workers" --qa-seed "$seed") \
-        > "reports/bench-suite-$label-n$workers.log" 2>&1 || echo "($label: the suite failed: reports/bench-suite-$label-n$workers.log)"
-      wall[$workers]=$(seconds "$start" "$EPOCHREALTIME")
-      echo "$label: pytest -n $workers: ${wall[$workers]} s wall; $(tail -1 "reports/bench-suite-$label-n$workers.log")"
+    declare -A walls=([0]="" [2]="")
+    for run in $(seq "$runs"); do
+      for workers in 0 2; do
+        start=$EPOCHREALTIME
+        (cd "$dir" && "$here/$py" -m pytest -p no:cacheprovider -q -n "$workers" --qa-seed "$seed") \
+          > "reports/bench-suite-$label-n$workers.log" 2>&1 || echo "($label: the suite failed: reports/bench-suite-$label-n$workers.log)"
+        walls[$workers]+=" $(seconds "$start" "$EPOCHREALTIME")"
+      done
     done
-    echo "$label: -n 2 speed-up over -n 0: $(awk "BEGIN {printf \"%.2f\", ${wall[0]} / ${wall[2]}}")x"
+    for workers in 0 2; do
+      echo "$label: pytest -n $workers: median $(median ${walls[$workers]}) s wall (runs:${walls[$workers]});" \
+           "$(tail -1 "reports/bench-suite-$label-n$workers.log")"
+    done
+    echo "$label: -n 2 speed-up over -n 0: $(awk "BEGIN {printf \"%.2f\", $(median ${walls[0]}) / $(median ${walls[2]})}")x"
   done
   echo
   echo "## contract fuzzing rate, in-process vs schemathesis' CLI over HTTP"
