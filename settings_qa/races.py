@@ -108,7 +108,7 @@ def send(api: ApiClient, token: str, item: Sent, started: float) -> Sent:
     finally:
         item.ended_ms = (time.perf_counter() - started) * 1000
     verdict = validate.judge("put", response.status_code, response.headers, response.content)
-    note_unnamed(verdict.unnamed, "PUT /api/business/me")
+    note_unnamed(verdict.unnamed, f"PUT {response.request.url.path}")
     item.status, item.answer, item.problems = response.status_code, verdict.view, verdict.problems
     return item
 
