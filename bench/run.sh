@@ -32,20 +32,26 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) 
   echo
   echo "## full suite (embedded backend, SQLite), -n 0 vs -n 2, --qa-seed $seed, $runs runs each, alternating"
   # This machine's speed drifts by 10-20 % from run to run: several alternating runs, the median.
+  # CPU: user + system of the run and its workers. "start-up": the same command selecting no test.
   for entry in "${checkouts[@]}"; do
     label=${entry%%:*} dir=${entry#*:}
-    declare -A walls=([0]="" [2]="")
+    declare -A walls=() cpus=()
     for run in $(seq "$runs"); do
-      for workers in 0 2; do
-        start=$EPOCHREALTIME
-        (cd "$dir" && "$here/$py" -m pytest -p no:cacheprovider -q -n "$workers" --qa-seed "$seed") \
-          > "reports/bench-suite-$label-n$workers.log" 2>&1 || echo "($label: the suite failed: reports/bench-suite-$label-n$workers.log)"
-        walls[$workers]+=" $(seconds "$start" "$EPOCHREALTIME")"
+      for what in 0 2 start0 start2; do
+        workers=${what#start} select=()
+        [ "$what" = "$workers" ] || select=(-k bench_selects_no_test)
+        log="$here/reports/bench-suite-$label-$what.log"
+        read -r wall cpu code < <(cd "$dir" && "$here/$py" "$here/bench/timed.py" "$log" "$here/$py" -m pytest \
+          -p no:cacheprovider -q -n "$workers" --qa-seed "$seed" "${select[@]}")
+        # pytest's exit 5 (no test ran) is what the start-up runs expect, and only they.
+        [ "$code" = "$([ "$what" = "$workers" ] && echo 0 || echo 5)" ] || echo "($label: pytest exited $code: $log)"
+        walls[$what]+=" $wall" cpus[$what]+=" $cpu"
       done
     done
     for workers in 0 2; do
-      echo "$label: pytest -n $workers: median $(median ${walls[$workers]}) s wall (runs:${walls[$workers]});" \
-           "$(tail -1 "reports/bench-suite-$label-n$workers.log")"
+      echo "$label: pytest -n $workers: median $(median ${walls[$workers]}) s wall (runs:${walls[$workers]})," \
+           "CPU $(median ${cpus[$workers]}) s; start-up alone $(median ${walls[start$workers]}) s wall," \
+           "CPU $(median ${cpus[start$workers]}) s; $(tail -1 "reports/bench-suite-$label-$workers.log")"
     done
     echo "$label: -n 2 speed-up over -n 0: $(awk "BEGIN {printf \"%.2f\", $(median ${walls[0]}) / $(median ${walls[2]})}")x"
   done
