@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Every figure in BENCHMARKS.md, in one command, before and after side by side: each measure
+# The table of BENCHMARKS.md, in one command, before and after side by side: each measure
 # runs on this checkout ("after") and on BENCH_BASELINE ("before", default: the last commit
 # before the speed work of issue 13), checked out in a temporary git worktree and run with
 # the same venv. Not part of CI; nothing asserts a time.
 #   bash bench/run.sh                         # prints the figures, keeps them in reports/bench.txt
 #   BENCH_BASELINE=<rev> bash bench/run.sh    # another "before"; BENCH_BASELINE=none: this checkout only
+#   BENCH_RUNS=5 BENCH_SEED=2 bash bench/run.sh  # suite runs per mode (default 3), the seed (default 1)
 # Run it on an idle machine: the suite and the fuzzing use both cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +19,10 @@ checkouts=("after:$here")
 if [ "$baseline" != none ]; then
   before=$(mktemp -d)/before
   git worktree add --quiet --detach "$before" "$baseline"
-  trap 'git worktree remove --force "$before"' EXIT
+  trap 'git worktree remove --force "$before"; rmdir "$(dirname "$before")"' EXIT
   checkouts=("before:$before" "after:$here")
 fi
 runs=${BENCH_RUNS:-3}
-seconds() { awk "BEGIN {printf \"%.1f\", $2 - $1}"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 {
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $($py -V)," \

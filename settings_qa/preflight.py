@@ -2,8 +2,8 @@
 
 A wrong URL or a wrong password is one line and an exit code, not a hundred red tests.
 Runs once, in the process that starts the run (before xdist starts its workers), from
-`pytest_cmdline_main`, so nothing else is printed. Exit codes (sysexits.h, as
-`settings-e2e` uses them):
+`pytest_cmdline_main`, so nothing else is printed. Exit codes (sysexits.h; 69 means the
+same in `settings-e2e`, whose refused login is its own phase 1 failure, exit 1):
 
 | code | when |
 |---|---|
