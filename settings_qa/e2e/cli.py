@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Post-deploy check of the business settings: log in, read, save, read back, restore.",
         epilog="Credentials: set QA_EMAIL and QA_PASSWORD in the environment. "
         "Exit codes: 0 ok, 1 auth, 2 fetch, 3 save failed, 4 saved but not read back, 5 invalid data, "
-        "64 usage, 69 unreachable.",
+        "64 usage, 69 unreachable, 70 internal error, 130 interrupted.",
     )
     parser.add_argument("--url", required=True, 
         help="base URL of the deployment, e.g. https://api.example.com")
