@@ -18,9 +18,7 @@ utils/flaky.js: fail, pass, fail). With run 1 all green, no test can be flaky by
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pickle
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -74,22 +72,6 @@ def run_three(workdir: Path) -> list[HistoryRun]:
         runs.append(HistoryRun(number, fault, results, report, tests.stdout + tests.stderr, built.stdout + built.stderr))
         history = report  # the next run reads the history written beside this report
     return runs
-
-
-def shared(tmp_path_factory, name: str, build):
-    """`build(folder)` once per pytest run, its value shared by every xdist worker (the first
-    builds it under a lock, the others unpickle it), as conftest.py's report_run does."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        cached = root / f"{name}.pickle"
-        if cached.exists():
-            return pickle.loads(cached.read_bytes())
-        value = build(root / name)
-        cached.write_bytes(pickle.dumps(value))
-        return value
 
 
 def two_legs(workdir: Path) -> tuple[Path, Path]:

@@ -9,13 +9,17 @@ report has a failure to put in the save phase's category.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import secrets
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from mutations.catalogue import by_id
 from mutations.model import faulty_copy
@@ -85,3 +89,27 @@ def copy_screenshot(source: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, folder / name)
     return folder / name
+
+
+def missing_tool(what: str) -> None:
+    """A tool the report tests need is not installed: a failure in CI, a skip elsewhere."""
+    message = f"{what} (bash ci/setup-node.sh; bash ci/setup-browser.sh)"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def shared(tmp_path_factory, name: str, build):
+    """`build(folder)` once per pytest run, its value shared by every xdist worker (the first
+    builds it under a lock, the others unpickle it)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the same for every worker of this run, fresh for each run
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cached = root / f"{name}.pickle"
+        if cached.exists():
+            return pickle.loads(cached.read_bytes())
+        value = build(root / name)
+        cached.write_bytes(pickle.dumps(value))
+        return value

@@ -13,22 +13,15 @@ import sys
 
 import pytest
 
-from history_runs import BROKEN, FLIPPING, run_three, shared, two_legs
+from history_runs import BROKEN, FLIPPING, run_three, two_legs
 from report_files import embedded
-from report_runs import ALLURE, ROOT, copy_screenshot
-
-
-def _missing(what: str) -> None:
-    message = f"{what} (bash ci/setup-node.sh; bash ci/setup-browser.sh)"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+from report_runs import ALLURE, ROOT, copy_screenshot, missing_tool, shared
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     if not ALLURE.exists():
-        _missing("the npm allure CLI is not installed")
+        missing_tool("the npm allure CLI is not installed")
     return shared(tmp_path_factory, "history-runs", run_three)
 
 
@@ -149,7 +142,7 @@ def test_each_leg_keeps_its_own_history(tmp_path_factory):
     """Allure 3 keys history by test case id and parameters (it ignores historyId): the suite
     gives each result its leg as a parameter (settings_qa/reporting.py)."""
     if not ALLURE.exists():
-        _missing("the npm allure CLI is not installed")
+        missing_tool("the npm allure CLI is not installed")
     _, report = shared(tmp_path_factory, "history-two-legs", two_legs)
     second = [json.loads(text) for text in embedded(report, "data/test-results/").values()]
     assert sorted({t["environment"] for t in second}) == ["clean", "sqlite"] and len(second) == 8
