@@ -192,11 +192,15 @@ def _lost(current: Round, role: str) -> list[str]:
     if not lost:
         return []
     winner = current.winner()
-    details = "; ".join(f"{f} reads {show(after.get(f))} but {item.label} wrote {show(v)} "
-                        f"({'answered ' + str(item.status) if item.status else item.error})"
-                        for item, f, v in lost)
+    details = "; ".join(_not_kept(after, item, f, v) for item, f, v in lost)
     return [f"{current.title}: {len(lost)} of {len(current.sent)} saves lost: {details}; the request answered "
             f"last (the likeliest to have won): {winner.describe() if winner else 'none answered'}"]
+
+
+def _not_kept(after: dict[str, Any], item: Sent, field: str, value: Any) -> str:
+    """What a field reads instead of what `item` wrote, and how that save was answered."""
+    answered = f"answered {item.status}" if item.status else item.error
+    return f"{field} reads {show(after.get(field))} but {item.label} wrote {show(value)} ({answered})"
 
 
 @then("my settings read back as that save")
@@ -250,9 +254,7 @@ def verdict_and_saves_visible(world: World) -> None:
             problems.append(f"{current.title}: audit_status is still {after['audit_status']!r} "
                             f"{STREAM_SECONDS:.0f} s later")
         last = {f: (item, v) for item in current.sent for f, v in item.body.items()}
-        reverted = [f"{f} reads {show(after.get(f))} but {item.label} wrote {show(v)} "
-                    f"({'answered ' + str(item.status) if item.status else item.error})"
-                    for f, (item, v) in last.items() if after.get(f) != read_back(f, v)]
+        reverted = [_not_kept(after, item, f, v) for f, (item, v) in last.items() if after.get(f) != read_back(f, v)]
         if reverted:
             problems.append(f"{current.title}: {len(reverted)} saves were undone ({during} of {len(others)} saves "
                             f"of other fields landed while the audit was pending): {'; '.join(reverted)}")
