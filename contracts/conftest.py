@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from settings_qa import signals
 from settings_qa.client import ApiClient
 from settings_qa.fuzz_plugin import write_fuzzing_refusal
 from settings_qa.fuzzing import AccountReader, restore
@@ -24,7 +25,10 @@ def write_fuzzing(target: Target, account_reader: AccountReader) -> AccountReade
     if refusal:
         pytest.skip(refusal)
     with target.write_lock():  # on a deployment, never beside a writing scenario of another worker
+        signals.refuse_new_writes("write fuzzing")
         snapshot = account_reader.read("before write fuzzing (snapshot)")
+        if target.journal is not None:  # a deployment: the settings as found, on disk before the first write
+            target.journal.ensure(target.base_url, target.accounts["primary"].email, snapshot)
         yield account_reader
         failures = restore(account_reader, snapshot)
     if failures:

@@ -17,7 +17,7 @@ import schemathesis
 
 from settings_qa.client import BUSINESS_PATH, LOGIN_PATH
 from settings_qa.fuzz_plugin import settings
-from settings_qa.fuzzing import AccountReader, Part, WriteObserver, plan, run_case, run_part
+from settings_qa.fuzzing import AccountReader, Fuzzer, Part, WriteObserver, plan, run_case, run_part
 
 pytestmark = pytest.mark.contract
 _settings = settings()
@@ -27,17 +27,28 @@ WRITES = plan([("PUT", BUSINESS_PATH)], _settings.examples)
 
 @pytest.mark.parametrize("part", READS, ids=str)
 def test_reads_and_login_conform(part: Part, account_reader: AccountReader) -> None:
+    fuzzer = Fuzzer()
+
     def one(case: schemathesis.Case) -> None:
-        run_case(case, account_reader.call_kwargs(case))
+        fuzzer.guard(case, lambda: run_case(case, account_reader.call_kwargs(case)))
 
     run_part(part, one, seed=_settings.seed, examples=_settings.examples)
+    fuzzer.finish()
 
 
 @pytest.mark.writes  # on a deployment the write_fuzzing fixture holds the target's write lock
 @pytest.mark.parametrize("part", WRITES, ids=str)
 def test_writes_conform_persist_and_are_atomic(part: Part, write_fuzzing: AccountReader) -> None:
+    fuzzer = Fuzzer()
+
     def one(case: schemathesis.Case) -> None:
-        observer = WriteObserver(write_fuzzing)
-        run_case(case, write_fuzzing.call_kwargs(case), additional_checks=observer.checks())
+        observers: list[WriteObserver] = []
+
+        def send() -> None:
+            observers.append(WriteObserver(write_fuzzing))
+            run_case(case, write_fuzzing.call_kwargs(case), additional_checks=observers[0].checks())
+
+        fuzzer.guard(case, send, reestablish=lambda: observers[0].reestablish())
 
     run_part(part, one, seed=_settings.seed, examples=_settings.examples)
+    fuzzer.finish()

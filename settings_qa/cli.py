@@ -4,6 +4,7 @@
     settings-qa check [PATH ...]   list feature-file steps that no definition matches
                                    (exit 1 if any; default: features/)
     settings-qa values             print the value expressions usable in table cells
+    settings-qa restore            settle a restore journal a run left behind (settings_qa/restore_cli.py)
 
 Run from the repository (or pass --root): the step definitions live in steps/.
 """
@@ -16,6 +17,8 @@ import pkgutil
 import re
 import sys
 from pathlib import Path
+
+from settings_qa import restore_cli
 
 EX_USAGE = 64
 
@@ -121,10 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="report feature-file steps that have no definition")
     check.add_argument("paths", nargs="*", type=Path)
     sub.add_parser("values", help="print the value expressions for table cells")
+    restore_cli.add_parser(sub)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EX_USAGE if exc.code else 0
+    if args.command == "restore":  # needs no checkout of the suite, only the journal and credentials
+        return restore_cli.run(args)
     root = (args.root or _find_root(Path.cwd()))
     if root is None or not (root / "steps").is_dir():
         print("settings-qa: cannot find the suite (a folder with steps/ and pytest.ini); use --root",

@@ -1,10 +1,11 @@
 """The suite's HTTP client for the business-settings API.
 
-One thin layer over httpx used by the Gherkin steps, the contract checks and the
-post-deploy command alike. It knows the three operations of the contract, keeps
-every secret it touches registered for redaction, records each exchange for
-reports, and survives the server dropping a keep-alive connection after a 500
-(uvicorn closes it; the next request on it fails with a ReadError).
+One thin layer over an httpx client from settings_qa/net (the one transport: its policy
+waits on rate limits and retries what is safe to retry) used by the Gherkin steps, the
+contract checks and the post-deploy command alike. It knows the three operations of the
+contract, tells the transport which requests are safe to send again (reads, the login, and
+our own restores; never a save under test), keeps every secret it touches registered for
+redaction, and records each exchange for reports.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from typing import Any, Callable
 import httpx
 
 from contracts.models import WRITABLE_FIELDS, writable
+from settings_qa.net.policy import SAFE_EXTENSION
 from settings_qa.redaction import redact, redact_data, redact_headers, register_secret
 
 LOGIN_PATH = "/api/auth/login"
 BUSINESS_PATH = "/api/business/me"
 _UNSET: Any = object()
-# Errors that mean "the connection died under us", not "the server is unreachable".
-_DROPPED = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
 @dataclass
@@ -90,12 +90,10 @@ class ApiClient:
         json_body: Any = _UNSET,
         content: bytes | str | None = None,
         headers: dict[str, str] | None = None,
+        safe: bool | None = None,
     ) -> httpx.Response:
-        """Send one request; retry once if the connection was dropped by the server.
-
-        All three operations are safe to repeat (login has no side effect, GET and
-        PUT are idempotent), so a single retry on a fresh connection is sound.
-        """
+        """Send one request through the policy. `safe` marks a request that may be sent again
+        after a gateway error (None: by its method, GET is and PUT is not)."""
         merged = {"Accept": "application/json", **(headers or {})}
         if token is not None:
             register_secret(token)
@@ -106,21 +104,21 @@ class ApiClient:
             merged.setdefault("Content-Type", "application/json")
         elif content is not None:
             kwargs["content"] = content
+        if safe is not None:
+            kwargs["extensions"] = {SAFE_EXTENSION: safe}
         started = time.perf_counter()
         try:
-            try:
-                response = self.http.request(method, path, **kwargs)
-            except _DROPPED:
-                response = self.http.request(method, path, **kwargs)
+            response = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
-            self._record(method, path, kwargs, None, started, error=type(exc).__name__)
+            self._record(method, path, kwargs, None, started, error=f"{type(exc).__name__}: {exc}")
             raise
         self._record(method, path, kwargs, response, started)
         return response
 
     def login(self, email: str, password: str, **extra: Any) -> httpx.Response:
         register_secret(password)
-        response = self.request("POST", LOGIN_PATH, json_body={"email": email, "password": password, **extra})
+        response = self.request("POST", LOGIN_PATH, json_body={"email": email, "password": password, **extra},
+                                safe=True)  # a login changes nothing: safe to send again
         if response.status_code == 200:
             try:
                 register_secret(response.json().get("access_token"))
@@ -131,8 +129,11 @@ class ApiClient:
     def get_business(self, token: str | None, **kwargs: Any) -> httpx.Response:
         return self.request("GET", BUSINESS_PATH, token=token, **kwargs)
 
-    def put_business(self, token: str | None, body: Any = _UNSET, **kwargs: Any) -> httpx.Response:
-        return self.request("PUT", BUSINESS_PATH, token=token, json_body=body, **kwargs)
+    def put_business(self, token: str | None, body: Any = _UNSET, *, restore: bool = False,
+                     **kwargs: Any) -> httpx.Response:
+        """A save. `restore=True` for our own restores: written back to a known state, they are
+        safe to send again; a save under test never is (its answer is what is judged)."""
+        return self.request("PUT", BUSINESS_PATH, token=token, json_body=body, safe=restore or None, **kwargs)
 
     def _record(self, method, path, kwargs, response, started, error=None) -> None:
         if self.on_exchange is None:  # nobody reads it: skip the rendering and redaction work
@@ -164,15 +165,16 @@ def json_or_none(response: httpx.Response) -> Any:
 def restore_settings(client: ApiClient, token: str, original: dict[str, Any]) -> list[str]:
     """Write back the writable fields of `original` and verify them by reading; return what is
     still wrong (empty when restored). What counts is the read, not the PUT's status: a broken
-    server may answer 500 and commit, or drop the connection (the client retries once).
+    server may answer 500 and commit, or drop the connection (the restoring PUT is safe to send
+    again, so the transport retries it).
     Both the body written and the comparison use the contract's writable shape only (a FAQ
     read back with a server `id` is written back without it)."""
     wanted = writable(original)
     try:
-        status = client.put_business(token, wanted).status_code
+        status = client.put_business(token, wanted, restore=True).status_code
         now = json_or_none(client.get_business(token))
     except httpx.HTTPError as exc:
-        return [f"{type(exc).__name__} while restoring"]
+        return [f"{type(exc).__name__} while restoring: {' '.join(str(exc).split())}"]
     now = writable(now if isinstance(now, dict) else {})
     wrong = [k for k in WRITABLE_FIELDS if now.get(k) != wanted[k]]
     return [f"fields not restored: {', '.join(wrong)} (the restoring PUT answered HTTP {status})"] if wrong else []

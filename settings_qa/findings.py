@@ -128,7 +128,9 @@ def note_unnamed(unnamed: list[Unnamed], where: str) -> None:
 
 
 def strict_mode(config: pytest.Config) -> bool:
-    return bool(getattr(config, "qa_strict", False))
+    from settings_qa import runsettings
+
+    return runsettings.of(config).strict
 
 
 # ------------------------------------------------------------------------- pytest plugin

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from settings_qa import runsettings
 from settings_qa.targets import is_loopback_url
 
 DEFAULT_EXAMPLES = 50
@@ -41,7 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "snapshotted and restored). Env: QA_ALLOW_WRITE_FUZZING=1")
 
 
-@pytest.hookimpl(trylast=True)  # after settings_qa.plugin has settled config.qa_seed
+@pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     global _SETTINGS
     examples = config.getoption("contract_examples") or os.environ.get("QA_CONTRACT_EXAMPLES") or DEFAULT_EXAMPLES
@@ -52,7 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if examples < 1:
         raise pytest.UsageError(f"--contract-examples must be at least 1, got {examples}")
     hypothesis_seed = config.getoption("hypothesis_seed", None)
-    qa_seed = getattr(config, "qa_seed", None) or int(os.environ.get("QA_SEED") or 0)
+    qa_seed = runsettings.of(config).seed
     if hypothesis_seed not in (None, ""):
         seed, source = int(hypothesis_seed), "--hypothesis-seed"
     else:
@@ -80,7 +81,7 @@ def write_fuzzing_refusal(is_loopback: bool) -> str | None:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     current = settings()
-    base_url = config.getoption("base_url", None)
+    base_url = runsettings.of(config).base_url
     loopback = not base_url or is_loopback_url(base_url)
     writes = "on" if loopback or current.allow_write_fuzzing else "off (not loopback; --allow-write-fuzzing)"
     return [f"contract fuzzing: {current.examples} examples per operation, seed {current.seed} "

@@ -7,9 +7,13 @@ hygiene checks first and records what they find as findings (settings_qa.finding
 the contract checks, which fail the test. So a backend with the stock 405 still has every
 case judged for persistence and atomicity, and both findings are reported.
 
-schemathesis sends each generated case with its own transports (in-process ASGI for the
-embedded target, HTTP otherwise); the reads around a write go through the suite's own
-client, so they are recorded and redacted like every other request of the suite.
+schemathesis sends each generated case with `requests`; its session here sends through the
+suite's one transport (settings_qa/net), to the in-process app or over the network, so the
+cases, the checks' own probes and the reads around a write meet the same policy (waits on
+rate limits, retries of what is safe), pacing and network events as every other request.
+A case whose write the network left unknown is not judged: the account is put back to the
+state before it and the case is recorded as inconclusive (`Fuzzer`). A request that still
+fails after its retries ends the part as a network failure, once, without shrinking.
 
 The fuzzing is split into parts of similar size (`plan`, `run_part`): per operation, its
 coverage phase (schemathesis' boundary and negative cases, with the examples phase), then
@@ -25,6 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import requests
 import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import CHECKS, load_all_checks
@@ -32,12 +37,16 @@ from schemathesis.core.failures import FailureGroup, as_reported_failure
 from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.pytest._test_builder import build_operation_test
 from schemathesis.python._constants.orchestrator import make_constants_value_source
+from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
 
 from contracts import validate
 from contracts.document import tolerant
 from contracts.models import WRITABLE_FIELDS, read_back
 from settings_qa.client import BUSINESS_PATH, LOGIN_PATH, ApiClient, restore_settings
 from settings_qa.findings import Finding, note_unnamed, record
+from settings_qa.net import events
+from settings_qa.net.policy import SAFE_METHODS, NetworkFailure, OutcomeUnknown
+from settings_qa.net.transport import requests_session
 from settings_qa.redaction import register_secret
 from settings_qa.targets import Target
 
@@ -184,45 +193,13 @@ def _plain_headers(headers: Any) -> dict[str, str]:
     return {str(k).lower(): (", ".join(v) if isinstance(v, list) else str(v)) for k, v in dict(headers).items()}
 
 
-class AnswersLikeAServer:
-    """The in-process app as a server presents it: an exception becomes a 500 answer.
-
-    schemathesis' ASGI client re-raises what the app raises (Starlette re-raises after
-    sending its 500), which would end the case before any check, ours included, sees the
-    500. uvicorn logs the exception and the client gets the 500; so does the fuzzer here,
-    like the suite's own in-process transport (`raise_app_exceptions=False`).
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: dict) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            if not started:
-                await send({"type": "http.response.start", "status": 500,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": b"Internal Server Error"})
-
-
 class AccountReader:
     """The primary account of the target: its token and its business as a GET returns it."""
 
     def __init__(self, target: Target, api: ApiClient) -> None:
         self.target, self.api = target, api
         self._token: str | None = None
-        self.app = AnswersLikeAServer(target.app) if target.app is not None else None
+        self.session = requests_session(api.http, safe_to_repeat)
         # The last read of the business, when nothing can have been written since: the GET
         # after one PUT is the state before the next (the fuzzer holds the account alone).
         self.known: dict[str, Any] | None = None
@@ -241,21 +218,16 @@ class AccountReader:
         return self._token
 
     def call_kwargs(self, case: Case) -> dict[str, Any]:
-        """How schemathesis sends `case`: to the ASGI app in-process, else to the base URL; with the
-        suite's token on the business operations.
+        """How schemathesis sends `case`: through the suite's transport (`session`) to the target's
+        base URL, with the suite's token on the business operations.
 
         The token goes in as an explicit header at call time, not through `@schemathesis.auth()`:
         schemathesis builds its coverage-phase cases (and applies auth providers to them) while
         collecting, before the target exists. schemathesis treats the header as explicit auth, so
         `ignored_auth` still probes the operation without it and with a wrong one.
         """
-        if self.app is not None:
-            # Also on the schema: checks that re-send a case (ignored_auth's probes) use the
-            # schema's transport, which is in-process only when the schema knows the app.
-            case.operation.schema.app = self.app
-            kwargs: dict[str, Any] = {"app": self.app}
-        else:
-            kwargs = {"base_url": self.target.base_url}
+        through_the_suite(case.operation.schema, self.session)
+        kwargs: dict[str, Any] = {"base_url": self.target.base_url, "session": self.session}
         if case.operation.path == BUSINESS_PATH:
             kwargs["headers"] = {"Authorization": f"Bearer {self.token}"}
         return kwargs
@@ -271,6 +243,78 @@ class AccountReader:
                                  + "".join(f"\n  - {p}" for p in verdict.problems))
         self.known = verdict.view
         return verdict.view
+
+
+class SuiteTransport(RequestsTransport):
+    """schemathesis' requests transport, with the suite's session when a caller gives none.
+
+    The checks' probes (`ignored_auth` and the like) drop the case's session on purpose, so
+    that no credential of it leaks into an unauthenticated probe; ours carries none (no auth,
+    no cookies), and without it a probe would bypass the transport's policy, or not reach an
+    in-process target at all.
+    """
+
+    def __init__(self, session: requests.Session) -> None:
+        super().__init__()
+        self._copy_serializers_from(REQUESTS_TRANSPORT)
+        self.session = session
+
+    def send(self, case: Case, *, session: requests.Session | None = None, **kwargs: Any) -> Response:
+        return super().send(case, session=session or self.session, **kwargs)
+
+
+def through_the_suite(schema: Any, session: requests.Session) -> None:
+    """Make `schema` send everything through `session`. schemathesis picks a schema's transport
+    from its `app` (a read-only property); a subclass of the schema's own class overrides it."""
+    if getattr(schema, "_suite_transport", None) is not None:
+        return
+    cls = type(schema)
+    if cls not in _SUITE_SCHEMAS:
+        _SUITE_SCHEMAS[cls] = type(f"Suite{cls.__name__}", (cls,), {
+            "transport": property(lambda self: self._suite_transport)})
+    schema._suite_transport = SuiteTransport(session)
+    schema.__class__ = _SUITE_SCHEMAS[cls]
+
+
+_SUITE_SCHEMAS: dict[type, type] = {}
+
+
+def safe_to_repeat(method: str, path: str) -> bool:
+    """The fuzzer's reads and logins may be sent again after a gateway error; its writes may not."""
+    return method in SAFE_METHODS or (method == "POST" and path.endswith(LOGIN_PATH))
+
+
+class Fuzzer:
+    """Runs one part's cases (`run_one` per case) and keeps the network out of the verdicts.
+
+    - a write the network left unknown (`OutcomeUnknown`): the account goes back to the state
+      before the case (`reestablish`, when given), and the case is recorded as inconclusive;
+    - a request that still failed after its retries (`NetworkFailure`): the part stops sending
+      and, once schemathesis is done, fails as a network failure. Raised inside the test it
+      would be shrunk and replayed like a finding of the contract; it is none.
+    """
+
+    def __init__(self) -> None:
+        self.failure: NetworkFailure | None = None
+        self.inconclusive = 0
+
+    def guard(self, case: Case, send: Callable[[], None], reestablish: Callable[[], None] | None = None) -> None:
+        if self.failure is not None:
+            return
+        try:
+            send()
+        except OutcomeUnknown as unknown:
+            self.inconclusive += 1
+            if reestablish is not None:
+                reestablish()
+            events.record(events.NetworkEvent(case.method.upper(), case.path, "inconclusive",
+                                              note=f"case not judged: {unknown}"))
+        except NetworkFailure as failure:
+            self.failure = failure
+
+    def finish(self) -> None:
+        if self.failure is not None:
+            raise self.failure
 
 
 def _show(value: Any) -> str:
@@ -369,6 +413,15 @@ class WriteObserver:
             raise AssertionError(f"PUT answered HTTP {response.status_code}, yet the next GET shows a change "
                                  "(a failed request must change nothing):\n  - " + "\n  - ".join(problems))
         return True
+
+
+    def reestablish(self) -> None:
+        """After a PUT the network left unknown: the state before it, back and verified."""
+        problems = restore_settings(self.reader.api, self.reader.token, self.before)
+        if problems:
+            raise NetworkFailure("a fuzzed PUT's outcome was unknown and putting the state before it back failed: "
+                                 + "; ".join(problems))
+        self.reader.known = None
 
 
 def restore(reader: AccountReader, snapshot: dict[str, Any]) -> list[str]:

@@ -6,21 +6,21 @@ import contextlib
 import json
 import logging
 import os
-import random
 import zlib
 from pathlib import Path
 
 import pytest
 from faker import Faker
 
-from settings_qa import races, reporting
+from settings_qa import reporting, run, runsettings
 from settings_qa.client import ApiClient
+from settings_qa.net import options as net_options
+from settings_qa.net import report as netreport
+from settings_qa.net.policy import NetworkFailure
 from settings_qa.redaction import redact
+from settings_qa.runsettings import MODES
 from settings_qa.targets import DeploymentTarget, EmbeddedTarget, ServedTarget, Target, TargetError
 from settings_qa.world import World
-
-MODES = ("embedded", "served", "deployment")
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,7 +42,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="skip the check, before the first test, that the target answers and every configured "
                          "account logs in (settings_qa/preflight.py)")
     # Strict mode is pytest's own `--strict` flag (it also turns on pytest's strictness, which
-    # pytest.ini has on already) or QA_STRICT=1: see strict_mode().
+    # pytest.ini has on already) or QA_STRICT=1 (settings_qa/runsettings.py).
+    network = parser.getgroup("settings-qa-network", "the network: rate limits, retries, restore journal "
+                                                     "(README: running against production)")
+    for name, (env, text) in net_options.HELP.items():
+        network.addoption("--" + name.replace("_", "-"), default=None, help=f"{text}. Env: {env}")
+    network.addoption("--fail-on-network-events", action="store_true", default=False,
+                      help="fail the run when the network made the suite wait or retry, even if every request "
+                           "got through in the end (default: listed, not failed). Env: QA_FAIL_ON_NETWORK_EVENTS=1")
 
 
 # Options after which pytest runs no test: no preflight for them.
@@ -51,20 +58,23 @@ _NO_RUN_OPTIONS = ("help", "version", "collectonly", "showfixtures", "show_fixtu
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> int | None:
-    """Preflight (settings_qa/preflight.py): stop with one line before any test if the target
-    cannot be reached or a configured account cannot log in."""
+    """The run's start, in the process that leads it: settings, the run's folder, the network;
+    then the preflight (settings_qa/preflight.py): stop with one line before any test if the
+    target cannot be reached, a configured account cannot log in, or a restore journal of an
+    unfinished run stands for this deployment."""
     if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", None) == "no":
         # Unless the user chose: a few long fuzzing parts and many short scenarios, so a worker
         # that runs dry takes work from a busy one instead of idling (xdist's own default is "load").
         config.option.dist = "worksteal"
     if hasattr(config, "workerinput") or any(getattr(config.option, name, False) for name in _NO_RUN_OPTIONS):
         return None
+    settings = runsettings.of(config)  # a usage error is one line, here
+    run.start(config, settings)
     if config.getoption("no_preflight"):
-        _mode(config)  # a usage error is still one
         return None
     from settings_qa import preflight
 
-    return preflight.run(config, _mode(config), backend_path(config), dict(os.environ))
+    return preflight.run(config, settings, dict(os.environ))
 
 
 @pytest.hookimpl(trylast=True)
@@ -100,55 +110,15 @@ def _recorded_durations(path: Path) -> dict[str, float]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.qa_seed = _seed(config)
-    os.environ["QA_SEED"] = str(config.qa_seed)  # xdist workers inherit it
-    config.qa_mode = _mode(config)
-    config.qa_strict = strict_mode(config)
-    config.qa_race_rounds = _bounded(config, "race_rounds", "QA_RACE_ROUNDS", races.DEFAULT_ROUNDS, 1, 100)
-    config.qa_race_requests = _bounded(config, "race_requests", "QA_RACE_REQUESTS", races.DEFAULT_REQUESTS, 2, 32)
+    settings = runsettings.of(config)
+    os.environ["QA_SEED"] = str(settings.seed)  # xdist workers inherit it
+    run.start(config, settings)  # a worker joins the run its controller started
     _redact_log_records()
     reporting.configure(config)
 
 
-def _seed(config: pytest.Config) -> int:
-    seed = config.getoption("qa_seed")
-    if seed is None:
-        seed = os.environ.get("QA_SEED") or random.randrange(1, 10**6)
-    try:
-        return int(seed)
-    except ValueError:
-        raise pytest.UsageError(f"QA_SEED must be an integer, got {seed!r}") from None
-
-def _bounded(config: pytest.Config, option: str, env: str, default: int, low: int, high: int) -> int:
-    raw = config.getoption(option)
-    raw = raw if raw is not None else os.environ.get(env) or default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise pytest.UsageError(f"{env} must be an integer, got {raw!r}") from None
-    if not low <= value <= high:
-        raise pytest.UsageError(f"--{option.replace('_', '-')} ({env}) must be from {low} to {high}, got {value}")
-    return value
-
-
-def strict_mode(config: pytest.Config) -> bool:
-    """Closed-world judgement: `--strict` or QA_STRICT=1. Default: tolerant (README, "Verdicts")."""
-    raw = os.environ.get("QA_STRICT", "").strip().lower()
-    if raw not in _TRUE | _FALSE:
-        raise pytest.UsageError(f"QA_STRICT must be 1 or 0, got {raw!r}")
-    return bool(config.getoption("strict", False)) or raw in _TRUE
-
-
-def _mode(config: pytest.Config) -> str:
-    base_url = config.getoption("base_url", None)
-    mode = config.getoption("target") or os.environ.get("QA_TARGET") or ("deployment" if base_url else "embedded")
-    if mode not in MODES:
-        raise pytest.UsageError(f"QA_TARGET must be one of {', '.join(MODES)}, got {mode!r}")
-    if mode == "deployment" and not base_url:
-        raise pytest.UsageError("the deployment target needs --base-url URL (and QA_EMAIL/QA_PASSWORD)")
-    if mode != "deployment" and base_url:
-        raise pytest.UsageError(f"--base-url selects the deployment target; it cannot go with --target {mode}")
-    return mode
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run.finish(config)
 
 
 def _redact_log_records() -> None:
@@ -171,27 +141,27 @@ def _redact_log_records() -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    where = "in-process" if config.qa_mode == "embedded" else config.getoption("base_url", None) or "loopback"
-    judging = ("strict: closed-world responses; hygiene findings and drift fail the run" if config.qa_strict
+    settings = runsettings.of(config)
+    where = "in-process" if settings.mode == "embedded" else settings.base_url or "loopback"
+    judging = ("strict: closed-world responses; hygiene findings and drift fail the run" if settings.strict
                else "default: the contract's clauses fail the run; what lies outside them is reported")
-    return [f"settings-qa: target={config.qa_mode} ({where}), seed={config.qa_seed} "
-            f"(rerun with --qa-seed {config.qa_seed})", f"settings-qa: judging {judging}"]
-
-
-def backend_path(config: pytest.Config) -> Path:
-    given = config.getoption("backend_path") or os.environ.get("QA_BACKEND_PATH")
-    return Path(given).resolve() if given else config.rootpath / "backend"
+    return [f"settings-qa: target={settings.mode} ({where}), seed={settings.seed} "
+            f"(rerun with --qa-seed {settings.seed})", f"settings-qa: judging {judging}",
+            f"settings-qa: network {run.describe_network(settings)}"]
 
 
 def build_target(config: pytest.Config, workdir: Path) -> Target:
-    if config.qa_mode == "deployment":
-        return DeploymentTarget(config.getoption("base_url"), config.getoption("qa_timeout"))
+    settings = runsettings.of(config)
+    if settings.deployment:
+        target = DeploymentTarget(settings.base_url, settings.timeout)
+        target.journal = run.journal(settings)
+        return target
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     fake = Faker()
-    fake.seed_instance(config.qa_seed)
+    fake.seed_instance(settings.seed)
     names = {"primary": fake.company(), "secondary": fake.company()}  # no_business owns none
-    cls = EmbeddedTarget if config.qa_mode == "embedded" else ServedTarget
-    return cls(backend_path(config), workdir, worker, names)
+    cls = EmbeddedTarget if settings.mode == "embedded" else ServedTarget
+    return cls(settings.backend_path, workdir, worker, names)
 
 
 @pytest.fixture(scope="session")
@@ -228,7 +198,7 @@ def api(request: pytest.FixtureRequest, target: Target) -> ApiClient:
 def fake(request: pytest.FixtureRequest) -> Faker:
     """Faker seeded from the run's seed and the test id, so any one test reproduces alone."""
     generator = Faker()
-    generator.seed_instance(request.config.qa_seed ^ zlib.crc32(request.node.nodeid.encode()))
+    generator.seed_instance(runsettings.of(request.config).seed ^ zlib.crc32(request.node.nodeid.encode()))
     return generator
 
 
@@ -239,15 +209,23 @@ def world(request: pytest.FixtureRequest, target: Target, api: ApiClient, fake: 
 
     Accounts the suite provisions belong to one xdist worker each. A deployment's
     accounts are shared, so there a scenario tagged @writes holds a lock that
-    every worker (and any other run on this machine) honours.
+    every worker (and any other run on this machine) honours; a scenario that writes without
+    the tag takes the lock at its first write.
     """
-    state = World(target=target, api=api, fake=fake, tokens=session_tokens)
-    writes = request.node.get_closest_marker("writes") is not None
-    with target.write_lock() if writes else contextlib.nullcontext():
+    with contextlib.ExitStack() as held:
+        def hold_write_lock() -> None:
+            if not held_lock:
+                held.enter_context(target.write_lock())
+                held_lock.append(True)
+
+        held_lock: list[bool] = []
+        state = World(target=target, api=api, fake=fake, tokens=session_tokens, hold_write_lock=hold_write_lock)
+        if request.node.get_closest_marker("writes") is not None:
+            hold_write_lock()
         yield state
         failures = state.restore()
-        if failures:
-            pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
+    if failures:
+        pytest.fail("RESTORE FAILED, the account was left changed: " + "; ".join(failures), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -262,9 +240,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         if redact(text) != text:  # keep pytest's structured report (its -ra summary line) when clean
             report.longrepr = redact(text)
     report.sections = [(title, redact(content)) for title, content in report.sections]
+    if call.excinfo is not None and call.excinfo.errisinstance(NetworkFailure):
+        netreport.network_failure(item, report, call.excinfo.value)
     if report.failed and report.when == "call":
-        report.sections.append(("settings-qa", f"seed {item.config.qa_seed}; reproduce: "
-                                f"pytest '{item.nodeid}' --qa-seed {item.config.qa_seed}"))
+        seed = runsettings.of(item.config).seed
+        report.sections.append(("settings-qa", f"seed {seed}; reproduce: pytest '{item.nodeid}' --qa-seed {seed}"))
     return report
 
 

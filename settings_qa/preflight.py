@@ -9,7 +9,11 @@ same in `settings-e2e`, whose refused login is its own phase 1 failure, exit 1):
 |---|---|
 | 69 | the target (or the database server a local target needs) does not answer |
 | 77 | a configured account cannot log in (the line names its variables, never a secret) |
+| 75 | a restore journal of a run that did not finish stands for a configured account (settings_qa/journal.py) |
 | 4  | the configuration is incomplete (pytest's usage error): no QA_EMAIL/QA_PASSWORD, no backend |
+
+Its requests go through the one transport (settings_qa/net): a rate limit is waited out, a
+gateway error on a read is retried; a gateway that keeps failing is exit 69 in one line.
 """
 
 from __future__ import annotations
@@ -21,12 +25,15 @@ import httpx
 import pytest
 
 from settings_qa import accounts as accounts_mod
-from settings_qa.client import BUSINESS_PATH, LOGIN_PATH
+from settings_qa.client import BUSINESS_PATH, LOGIN_PATH, ApiClient
 from settings_qa.e2e.describe import backend_error, transport_error
+from settings_qa.journal import PENDING_EXIT, Journal, JournalPending
+from settings_qa.net.policy import GATEWAY_STATUSES, NetworkFailure
+from settings_qa.net.transport import build_client
+from settings_qa.runsettings import RunSettings
 from settings_qa.targets import BACKEND_PACKAGE, ScratchDatabase, TargetError
 
 UNAVAILABLE, NO_PERMISSION = 69, 77
-GATEWAY_STATUSES = (502, 503, 504)
 
 
 class PreflightFailed(Exception):
@@ -35,14 +42,25 @@ class PreflightFailed(Exception):
         self.code = code
 
 
-def check_deployment(base_url: str, environ: dict[str, str], timeout: float) -> None:
-    """Raise PreflightFailed unless `base_url` answers and every configured account logs in."""
+def check_deployment(base_url: str, environ: dict[str, str], timeout: float, journal: Journal | None = None) -> None:
+    """Raise PreflightFailed unless `base_url` answers, every configured account logs in, and no
+    restore journal of an unfinished run stands for one of them."""
     configured = accounts_mod.from_environment(environ)
     if "primary" not in configured:
         raise pytest.UsageError("the deployment target needs the primary account: set QA_EMAIL and QA_PASSWORD")
-    with httpx.Client(base_url=base_url, timeout=min(timeout, 15.0), follow_redirects=False) as http:
+    if journal is not None:
+        try:
+            journal.check(base_url, [account.email for account in configured.values()])
+        except JournalPending as pending:
+            raise PreflightFailed(PENDING_EXIT, str(pending)) from None
+    with build_client(base_url, timeout=min(timeout, 15.0)) as http:
+        client = ApiClient(http)
         try:
             probe = http.get(BUSINESS_PATH)
+        except NetworkFailure as exc:
+            where = "is unreachable" if set(exc.causes) == {"refused"} else \
+                "answers through a gateway that cannot reach the backend"
+            raise PreflightFailed(UNAVAILABLE, f"{base_url} {where}: {exc}") from None
         except httpx.HTTPError as exc:
             raise PreflightFailed(UNAVAILABLE, f"{base_url} is unreachable: {transport_error(exc, timeout)}") from None
         if probe.status_code in GATEWAY_STATUSES:
@@ -51,7 +69,9 @@ def check_deployment(base_url: str, environ: dict[str, str], timeout: float) -> 
         for role, account in configured.items():
             email_var, password_var = accounts_mod.ENV_VARS[role]
             try:
-                login = http.post(LOGIN_PATH, json={"email": account.email, "password": account.password})
+                login = client.login(account.email, account.password)
+            except NetworkFailure as exc:
+                raise PreflightFailed(UNAVAILABLE, f"{base_url}: the login cannot be reached: {exc}") from None
             except httpx.HTTPError as exc:
                 raise PreflightFailed(UNAVAILABLE, f"{base_url}: the login stopped answering: "
                                                    f"{transport_error(exc, timeout)}") from None
@@ -77,13 +97,15 @@ def check_local(backend: Path, environ: dict[str, str]) -> None:
             raise PreflightFailed(UNAVAILABLE, f"the database server is unavailable: {exc}") from None
 
 
-def run(config: pytest.Config, mode: str, backend: Path, environ: dict[str, str]) -> int | None:
+def run(config: pytest.Config, settings: RunSettings, environ: dict[str, str]) -> int | None:
     """The exit code to stop with (after printing one line), or None to go on."""
+    from settings_qa import run as run_mod
+
     try:
-        if mode == "deployment":
-            check_deployment(config.getoption("base_url"), environ, config.getoption("qa_timeout"))
+        if settings.deployment:
+            check_deployment(settings.base_url, environ, settings.timeout, run_mod.journal(settings))
         else:
-            check_local(backend, environ)
+            check_local(settings.backend_path, environ)
     except PreflightFailed as failed:
         from settings_qa.redaction import redact
 

@@ -23,12 +23,11 @@ import pytest
 from faker import Faker
 
 from contracts import validate
-from settings_qa import reporting
+from settings_qa import reporting, runsettings
 from settings_qa.client import ApiClient, Exchange
 from settings_qa.findings import note_unnamed
+from settings_qa.net.policy import NetworkFailure
 
-DEFAULT_ROUNDS = 5
-DEFAULT_REQUESTS = 6
 _SHOWN = 40
 
 
@@ -42,6 +41,7 @@ class Sent:
     problems: list[str] = field(default_factory=list)  # contract violations of the answer
     ended_ms: float = 0.0  # after the burst was released
     error: str | None = None  # no answer at all
+    network: bool = False  # the network, not the application, kept its answer away (a gateway, a dropped connection)
 
     @property
     def label(self) -> str:
@@ -85,11 +85,12 @@ class RaceSettings:
 
     @classmethod
     def of(cls, config: pytest.Config) -> RaceSettings:
-        return cls(config.qa_race_rounds, config.qa_race_requests)
+        settings = runsettings.of(config)
+        return cls(settings.race_rounds, settings.race_requests)
 
 
 def round_seed(config: pytest.Config, nodeid: str, number: int) -> int:
-    return (config.qa_seed ^ zlib.crc32(nodeid.encode())) + number
+    return (runsettings.of(config).seed ^ zlib.crc32(nodeid.encode())) + number
 
 
 def round_faker(seed: int) -> Faker:
@@ -102,6 +103,9 @@ def send(api: ApiClient, token: str, item: Sent, started: float) -> Sent:
     """One save, judged by the contract; `started` is when its burst (or stream) began."""
     try:
         response = api.put_business(token, item.body)
+    except NetworkFailure as exc:
+        item.error, item.network = f"network: {exc}", True
+        return item
     except httpx.HTTPError as exc:
         item.error = type(exc).__name__
         return item

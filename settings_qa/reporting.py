@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from settings_qa import __version__
+from settings_qa import __version__, runsettings
 from settings_qa.client import BUSINESS_PATH, LOGIN_PATH, Exchange
 from settings_qa.redaction import redact
 
@@ -182,7 +182,7 @@ def environment(config: pytest.Config, target: Any) -> None:
         "target": target.mode,
         "base_url": target.base_url,
         "database": _database(target),
-        "seed": config.qa_seed,
+        "seed": runsettings.of(config).seed,
         "suite_version": __version__,
         "backend_version": getattr(target, "backend_version", None) or _backend_version(target),
     }

@@ -32,6 +32,7 @@ import httpx
 
 from settings_qa import accounts as accounts_mod
 from settings_qa.accounts import Account
+from settings_qa.net.transport import build_client
 from settings_qa.redaction import register_secret
 
 BACKEND_PACKAGE = "ai_receptionist"
@@ -53,6 +54,7 @@ class Target:
     timeout: float = 30.0
     app: Any = None  # the ASGI app, when in-process
     jwt_secret: str | None = field(default=None, repr=False)  # known only for backends the suite starts
+    journal: Any = None  # the restore journal (settings_qa/journal.py), for a deployment's accounts
 
     @property
     def is_loopback(self) -> bool:
@@ -68,7 +70,8 @@ class Target:
         return self.mode != "deployment"
 
     def http_client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, timeout=self.timeout, follow_redirects=False)
+        """A client through the one transport (settings_qa/net): pacing, waits, retries, events."""
+        return build_client(self.base_url, timeout=self.timeout)
 
     def start(self) -> None:  # pragma: no cover - overridden where there is work
         pass
@@ -78,10 +81,9 @@ class Target:
 
 
 class DeploymentTarget(Target):
+    """Any backend at a base URL (normalised by settings_qa.runsettings), accounts from the environment."""
+
     def __init__(self, base_url: str, timeout: float) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise TargetError(f"--base-url must be an http(s) URL with a host, got {base_url!r}")
         super().__init__("deployment", base_url.rstrip("/"), accounts_mod.from_environment(), timeout)
 
 
@@ -123,7 +125,7 @@ class EmbeddedTarget(Target):
         self._transport = SyncASGITransport(self.app)
 
     def http_client(self) -> httpx.Client:
-        return httpx.Client(transport=self._transport, base_url=self.base_url, timeout=self.timeout)
+        return build_client(self.base_url, timeout=self.timeout, inner=self._transport)
 
     def stop(self) -> None:
         if self._transport is not None:

@@ -17,6 +17,8 @@ from pytest_bdd import then, when
 from contracts.models import WRITABLE_FIELDS, read_back
 from settings_qa import races, reporting, values
 from settings_qa.client import ApiClient
+from settings_qa.net.events import NetworkEvent, record
+from settings_qa.net.policy import NetworkFailure
 from settings_qa.races import Round, Sent, show
 from settings_qa.world import World
 
@@ -24,6 +26,7 @@ UNAUDITED = ("name", "industry", "common_services", "business_hours")
 AUDIT_DONE = ("passed", "failed")
 STREAM_SECONDS = 10.0  # the contract's bound for an audit to settle
 STREAM_MAX_SAVES = 60
+NETWORK_SPARE_ROUNDS = 3  # rounds set aside for the network that other rounds may replace
 
 
 def fresh_values(fake: Faker, tag: str) -> dict[str, Any]:
@@ -42,22 +45,36 @@ def fresh_values(fake: Faker, tag: str) -> dict[str, Any]:
 def _rounds(world: World, request: pytest.FixtureRequest, roles: tuple[str, ...], play) -> None:
     """Run `play(round, fake)` for every round; keep the rounds for the Then steps. A round
     whose saves failed or whose audit never settled ends the scenario's rounds: the evidence
-    is there, and more rounds would only wait out the same timeout again."""
+    is there, and more rounds would only wait out the same timeout again.
+
+    A round in which the network kept an answer away (a gateway error, a dropped connection)
+    cannot be judged: it is set aside as inconclusive and the next round, with its own seed and
+    values, takes its place (at most NETWORK_SPARE_ROUNDS times)."""
     settings = races.RaceSettings.of(request.config)
     for role in roles:
         world.snapshot(role)
     tokens = {role: world.token(role) for role in roles}
-    rounds = []
-    for number in range(1, settings.rounds + 1):
+    rounds, set_aside, number = [], [], 0
+    while len(rounds) < settings.rounds and len(set_aside) <= NETWORK_SPARE_ROUNDS:
+        number += 1
         seed = races.round_seed(request.config, request.node.nodeid, number)
         current = Round(number, seed)
         play(current, races.round_faker(seed), tokens, settings)
         for role in roles:
             current.after[role] = world.settled(role, STREAM_SECONDS)
+        if any(item.network for item in current.sent):
+            set_aside.append(current)
+            record(NetworkEvent("PUT", "(a @concurrency burst)", "inconclusive",
+                                note=f"{current.title} set aside: " + "; ".join(
+                                    item.describe() for item in current.sent if item.network)))
+            continue
         rounds.append(current)
         if any(not item.ok for item in current.sent) or any(
                 after.get("audit_status") == "pending" for after in current.after.values()):
             break
+    if not rounds:
+        raise NetworkFailure(f"every round met the network and none could be judged ({len(set_aside)} set aside); "
+                             "the backend's contract was not reached")
     world.remembered["rounds"] = rounds
 
 

@@ -13,6 +13,12 @@ response that breaks the contract. Persistence is the question the check exists 
 wrong answer never hides it. Properties the contract does not name are listed; a secret
 among them is 5 at once; under --strict any of them is 5 after the phases.
 
+A save that the network left unknown (a gateway's error page or a dropped connection
+instead of the application's answer) is not judged: the fields it wrote are put back to the
+state before it, that state is read back, and the save is sent again, at most twice more;
+after that the check stops with 69 (the backend's contract was not reached). Before the first
+save, the settings as found go to the restore journal (settings_qa/journal.py).
+
 Why a marker: a field whose stored value already equals the value to write would make
 phase 3 a no-op that proves nothing (and when it is the description, the save would skip
 the audit path the incident broke). Such fields first get a value unique to this run,
@@ -32,8 +38,10 @@ from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResu
 from settings_qa.e2e.restore import restore
 from settings_qa.e2e.values import marker_values
 from settings_qa.e2e.wire import call, check_jwt_claims, parse
+from settings_qa.net.events import NetworkEvent, record
+from settings_qa.net.policy import GATEWAY_STATUSES, NetworkFailure, OutcomeUnknown
 
-GATEWAY_STATUSES = (502, 503, 504)
+SAVE_REPEATS = 2  # a save the network left unknown is sent again at most this often
 
 
 class SettingsCheck:
@@ -47,8 +55,10 @@ class SettingsCheck:
         result: RunResult,
         timeout: float,
         on_phase: Callable[[PhaseResult], None] | None = None,
+        before_first_write: Callable[[Business], None] | None = None,
     ) -> None:
         self.on_phase = on_phase  # told about each phase as soon as it ends (progress output)
+        self.before_first_write = before_first_write  # the restore journal's entry, written before phase 3
         self.client = client
         self.email = email
         self.password = password
@@ -108,6 +118,8 @@ class SettingsCheck:
 
     def update(self, token: str, original: Business) -> None:
         with self._phase(3, "UPDATE SETTINGS") as phase:
+            if self.before_first_write is not None:
+                self.before_first_write(original)
             current = original
             unchanged = [name for name, value in self.target.items() if getattr(original, name) == value]
             if unchanged:
@@ -158,7 +170,7 @@ class SettingsCheck:
         self.unanswered_put = True
         response = call(
             ExitCode.SAVE_FAILED, "PUT /api/business/me", self.timeout,
-            self.client.put_business, token, body,
+            self._save_repeating_unknown, token, before, body, phase,
         )
         self.unanswered_put = False
         phase.http_status = response.status_code
@@ -173,6 +185,28 @@ class SettingsCheck:
             phase.notes.append(f"the answer is wrong ({problem}); judged after the read-back")
         self.answer_problems += problems
         return saved
+
+    def _save_repeating_unknown(self, token: str, before: Business, body: dict[str, str], phase: PhaseResult):
+        for attempt in range(SAVE_REPEATS + 1):
+            try:
+                return self.client.put_business(token, body)
+            except OutcomeUnknown as unknown:
+                if attempt == SAVE_REPEATS:
+                    raise NetworkFailure(f"{unknown} (sent {attempt + 1} times, the state re-established each "
+                                         "time); the backend's contract was not reached") from None
+                self._reestablish(token, before, body, unknown)
+                phase.notes.append(f"the network left a save unknown ({unknown}); state re-established, sent again")
+
+    def _reestablish(self, token: str, before: Business, body: dict[str, str], unknown: OutcomeUnknown) -> None:
+        """The written fields back to their values before the save, verified by reading."""
+        wanted = {name: getattr(before, name) for name in body}
+        self.client.put_business(token, wanted, restore=True)
+        now = parse(self.client.get_business(token), Business, "business")
+        wrong = [name for name, value in wanted.items() if getattr(now, name) != value]
+        if wrong:
+            raise NetworkFailure(f"{unknown}; putting {', '.join(wrong)} back before sending it again failed")
+        record(NetworkEvent("PUT", unknown.request.url.path, "repeated",
+                            note="state before the save re-established; the save is sent again"))
 
     def _get(self, token: str, phase: PhaseResult, code: ExitCode) -> Business:
         response = call(code, "GET /api/business/me", self.timeout, self.client.get_business, token)

@@ -2,6 +2,11 @@
 
 Credentials come from QA_EMAIL and QA_PASSWORD only, never from argv (argv is visible
 to every user of the machine and lands in shell history and CI logs).
+
+Its requests go through the suite's one transport (settings_qa/net) with the same options as
+the suite (`--rate-limit`, `--retries`, `--max-wait`, `--ca-bundle`, `--restore-journal`).
+Before its first save the settings as found go to the restore journal; the entry is removed
+once the account reads back as found. SIGTERM, like Ctrl-C, stops the check and restores.
 """
 
 from __future__ import annotations
@@ -15,13 +20,18 @@ from typing import NoReturn, Sequence
 
 import httpx
 
-from settings_qa import __version__
+from settings_qa import __version__, signals
 from settings_qa.client import ApiClient, Exchange
 from settings_qa.e2e import render
 from settings_qa.e2e.check import SettingsCheck
 from settings_qa.e2e.outcome import ExitCode, RunResult
 from settings_qa.e2e.values import REPORT_VALUES, new_seed, random_values
+from settings_qa.journal import Journal, JournalPending
+from settings_qa.net import events
+from settings_qa.net import options as net_options
+from settings_qa.net.transport import build_client, configure
 from settings_qa.redaction import redact, register_secret
+from settings_qa.settle import settle
 
 PROG = "settings-e2e"
 DEFAULT_TIMEOUT = 10.0
@@ -42,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Post-deploy check of the business settings: log in, read, save, read back, restore.",
         epilog="Credentials: set QA_EMAIL and QA_PASSWORD in the environment. "
         "Exit codes: 0 ok, 1 auth, 2 fetch, 3 save failed, 4 saved but not read back, 5 invalid data, "
-        "64 usage, 69 unreachable, 70 internal error, 130 interrupted.",
+        "64 usage, 69 unreachable (also: a gateway that keeps failing), 70 internal error, "
+        "75 a restore journal of an unfinished run is pending (settings-qa restore), 130 interrupted.",
     )
     parser.add_argument("--url", required=True, 
         help="base URL of the deployment, e.g. https://api.example.com")
@@ -63,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="closed world: a response property the contract does not name is invalid data (exit 5). "
         "Env: QA_STRICT=1. Default: such properties are listed, not failed",
     )
+    network = parser.add_argument_group("network (the same as the suite's; README: running against production)")
+    for name, (env, text) in net_options.HELP.items():
+        network.add_argument("--" + name.replace("_", "-"), default=None, help=f"{text}. Env: {env}")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -107,10 +121,17 @@ def read_credentials(environ: dict[str, str] | os._Environ) -> tuple[str, str]:
 
 
 def strict_from_environment(environ: dict[str, str] | os._Environ) -> bool:
-    raw = environ.get("QA_STRICT", "").strip().lower()
-    if raw not in ("", "0", "1", "true", "false", "yes", "no", "on", "off"):
-        raise UsageError(f"QA_STRICT must be 1 or 0, got {raw!r}")
-    return raw in ("1", "true", "yes", "on")
+    try:
+        return net_options.flag("QA_STRICT", environ.get("QA_STRICT"))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def network_options(args: argparse.Namespace, environ: dict[str, str] | os._Environ) -> net_options.NetworkOptions:
+    try:
+        return net_options.resolve({name: getattr(args, name) for name in net_options.HELP}, environ)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _safe_argv_summary(argv: Sequence[str]) -> str:
@@ -131,8 +152,18 @@ def run(argv: Sequence[str] | None = None) -> int:
         url = parse_url(args.url)
         email, password = read_credentials(os.environ)
         strict = args.strict or strict_from_environment(os.environ)
+        network = network_options(args, os.environ)
     except UsageError as exc:
         return _usage(str(exc), as_json=args.json)
+    configure(network.policy, None, network.ca_bundle)
+    signals.install()
+    journal = Journal(network.journal, tool=PROG)
+    try:
+        journal.check(url, [email])
+    except JournalPending as pending:
+        print(f"{PROG}: exit {int(ExitCode.RESTORE_PENDING)} ({ExitCode.RESTORE_PENDING.meaning}): "
+              f"{redact(pending)}", file=sys.stderr)
+        return int(ExitCode.RESTORE_PENDING)
 
     seed = args.seed if args.seed is not None else (new_seed() if args.random else None)
     target = REPORT_VALUES if seed is None else random_values(seed)
@@ -142,18 +173,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(redact(render.header(result)), flush=True)
 
     on_exchange = _log_exchange if args.verbose else None
-    with httpx.Client(
-        base_url=url,
-        timeout=args.timeout,
-        follow_redirects=False,
-        headers={"User-Agent": f"{PROG}/{__version__}"},
-    ) as http:
+    with build_client(url, timeout=args.timeout, headers={"User-Agent": f"{PROG}/{__version__}"}) as http:
         client = ApiClient(http, on_exchange=on_exchange)
         on_phase = None if args.json else partial(render.print_phase, out=sys.stdout, verbose=args.verbose)
         SettingsCheck(
             client, email=email, password=password, target=dict(target), result=result,
             timeout=args.timeout, on_phase=on_phase,
+            before_first_write=lambda original: journal.ensure(url, email, original.model_dump()),
         ).run()
+        _settle_journal(journal, client, password, result)
+    result.network = events.ledger().all_events()
 
     if args.json:
         print(render.as_json(result))
@@ -163,6 +192,30 @@ def run(argv: Sequence[str] | None = None) -> int:
     if line:
         print(line, file=sys.stderr)
     return int(result.code)
+
+
+def _settle_journal(journal: Journal, client: ApiClient, password: str, result: RunResult) -> None:
+    """After the restore phase: the account as a whole against what was found; the entry goes
+    once it reads back as found, else it stays for `settings-qa restore`."""
+    try:
+        entries = journal.mine()
+    except JournalPending as exc:
+        result.journal = str(exc)
+        return
+    for entry in entries:
+        try:
+            settled = settle(entry, client, password, interrupted=result.code == ExitCode.INTERRUPTED)
+        except KeyboardInterrupt:
+            result.journal = f"interrupted while settling; the restore journal {journal.path} keeps the settings as found"
+            break
+        if settled.verified:
+            journal.remove(entry)
+            result.journal = f"restore journal: {settled.line()}; entry removed"
+        else:
+            result.journal = (f"restore journal: {settled.line()}; the journal {journal.path} keeps the settings as "
+                              "found: run `settings-qa restore`")
+            if result.code == ExitCode.SUCCESS:
+                result.code, result.reason = ExitCode.PERSISTENCE_FAILED, f"restore not verified: {settled.error}"
 
 
 def _usage(message: str, *, as_json: bool) -> int:

@@ -21,7 +21,8 @@ class ExitCode(IntEnum):
     PERSISTENCE_FAILED = 4
     INVALID_DATA = 5
     USAGE = 64  # EX_USAGE: bad option, malformed --url, missing QA_EMAIL/QA_PASSWORD
-    UNAVAILABLE = 69  # EX_UNAVAILABLE: the target cannot be reached at all
+    UNAVAILABLE = 69  # EX_UNAVAILABLE: the target cannot be reached, or not through its gateway
+    RESTORE_PENDING = 75  # EX_TEMPFAIL: a restore journal of an unfinished run stands for this account
     INTERNAL = 70  # EX_SOFTWARE: a bug in this command (one line, no traceback)
     INTERRUPTED = 130  # Ctrl-C (after restoring what was changed)
 
@@ -39,6 +40,7 @@ _MEANINGS = {
     ExitCode.INVALID_DATA: "Invalid data",
     ExitCode.USAGE: "Usage error",
     ExitCode.UNAVAILABLE: "Target unreachable",
+    ExitCode.RESTORE_PENDING: "Restore pending",
     ExitCode.INTERNAL: "Internal error",
     ExitCode.INTERRUPTED: "Interrupted",
 }
@@ -98,3 +100,5 @@ class RunResult:
     original_values: dict[str, Any] = field(default_factory=dict)  # of the fields written
     unnamed: list[str] = field(default_factory=list)  # response properties the contract does not name
     strict: bool = False  # --strict: unnamed properties are invalid data
+    network: list[Any] = field(default_factory=list)  # NetworkEvent: waits, retries, gateway errors
+    journal: str = ""  # what became of the restore journal's entry, one line

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any, TextIO
 
 from settings_qa import __version__
 from settings_qa.e2e.describe import short_value
 from settings_qa.e2e.outcome import ExitCode, PhaseResult, RunResult
+from settings_qa.net.events import Summary
 from settings_qa.redaction import redact, redact_data
 
 PHASE_KEYS = {1: "authentication", 2: "fetch", 3: "update", 4: "persistence"}
@@ -30,6 +32,12 @@ def print_summary(result: RunResult, out: TextIO, *, verbose: bool) -> None:
     if result.unnamed:
         judged = "invalid under --strict" if result.strict else "information: the contract's fields were judged"
         _print(out, f"Outside the contract ({judged}): {', '.join(result.unnamed)}")
+    if result.network:
+        _print(out, f"Network (information, not the contract): {Summary(result.network).headline()}")
+        for event in result.network if verbose else []:
+            _print(out, f"  {event.line()}")
+    if result.journal:
+        _print(out, result.journal)
     text = "✅ ALL TESTS PASSED" if result.code == ExitCode.SUCCESS else "❌ CHECK FAILED"
     _print(out, "", "╔" + "═" * WIDTH + "╗", "║" + text.center(WIDTH - 1) + "║", "╚" + "═" * WIDTH + "╝", "")
     _print(out, f"Exit code: {int(result.code)} ({result.code.meaning})")
@@ -76,8 +84,17 @@ def as_json(result: RunResult) -> str:
         "original_values": result.original_values,
         "strict": result.strict,
         "unnamed_properties": result.unnamed,
+        "network": _json_network(result),
+        "journal": result.journal or None,
     }
     return json.dumps(redact_data(document), ensure_ascii=False, indent=2)
+
+
+def _json_network(result: RunResult) -> dict[str, Any]:
+    summary = Summary(result.network)
+    return {"requests_affected": len(summary.events), "waited_seconds": round(summary.waited, 3),
+            "by_cause": dict(summary.by_cause), "by_outcome": dict(summary.by_outcome),
+            "events": [asdict(event) for event in summary.events]}
 
 
 def _json_phases(result: RunResult) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from contracts.reading import secret_values, split
 from settings_qa.client import json_or_none
 from settings_qa.e2e.describe import contract_errors, one_line, transport_error
 from settings_qa.e2e.outcome import CheckFailed, ExitCode
+from settings_qa.net.policy import NetworkFailure
 from settings_qa.redaction import register_secret
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -27,9 +28,13 @@ Model = TypeVar("Model", bound=BaseModel)
 def call(
     code: ExitCode, what: str, timeout: float, send: Callable[..., httpx.Response], *args: Any
 ) -> httpx.Response:
-    """`send(*args)`; no response at all fails with `code` and the reason in words."""
+    """`send(*args)`; no response at all fails with `code` and the reason in words. The network
+    failing past its retries (a gateway that keeps answering 502, a rate limit past its budget)
+    is 69 at any phase: the backend's contract was not reached, so no layer of it is judged."""
     try:
         return send(*args)
+    except NetworkFailure as exc:
+        raise CheckFailed(ExitCode.UNAVAILABLE, f"{what}: {exc}") from None
     except httpx.HTTPError as exc:
         raise CheckFailed(code, f"{what}: {transport_error(exc, timeout)}") from None
 

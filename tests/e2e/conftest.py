@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ def run_e2e(*args: str, env: dict[str, str | None] | None = None, timeout: float
     """`python -m settings_qa.e2e ARGS` with the fake backend's credentials unless `env` overrides
     them (a None value removes the variable)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    environ.update(QA_EMAIL=EMAIL, QA_PASSWORD=PASSWORD, PYTHONPATH=str(REPO))
+    # Each run its own restore journal: never the user's, and no test sees another's entries.
+    journal = Path(tempfile.mkdtemp(prefix="e2e-journal-")) / "restore-journal.json"
+    environ.update(QA_EMAIL=EMAIL, QA_PASSWORD=PASSWORD, PYTHONPATH=str(REPO), QA_RESTORE_JOURNAL=str(journal))
     for key, value in (env or {}).items():
         if value is None:
             environ.pop(key, None)
@@ -71,6 +74,7 @@ def run_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     from settings_qa.e2e.cli import main
 
     def run(*args: str, env: dict[str, str | None] | None = None) -> Run:
+        monkeypatch.setenv("QA_RESTORE_JOURNAL", str(Path(tempfile.mkdtemp(prefix="e2e-journal-")) / "journal.json"))
         monkeypatch.setenv("QA_EMAIL", EMAIL)
         monkeypatch.setenv("QA_PASSWORD", PASSWORD)
         for key, value in (env or {}).items():

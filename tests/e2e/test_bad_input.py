@@ -95,15 +95,16 @@ def test_a_target_that_does_not_answer_exits_69_within_the_timeout(serve: Callab
     assert run.seconds < 4  # 1 s of waiting plus interpreter start-up
 
 
-def test_an_html_502_page_exits_69_with_its_title(serve: Callable[[Any], str]) -> None:
-    run = run_e2e("--url", serve(gateway_502()))
+def test_an_html_502_page_exits_69_with_its_title_after_its_retries(serve: Callable[[Any], str]) -> None:
+    run = run_e2e("--url", serve(gateway_502()), "--retries", "1")
 
-    assert_one_clear_line(run, 69, "HTTP 502: 502 Bad Gateway (text/html")
+    assert_one_clear_line(run, 69, "the gateway answered HTTP 502 (text/html: 502 Bad Gateway) twice to POST "
+                                   "/api/auth/login", "the backend's contract was not reached")
     assert "<html>" not in run.output
 
 
 def test_a_terminal_without_utf8_still_gets_the_report_and_the_right_code() -> None:
-    run = run_e2e("--url", f"http://127.0.0.1:{free_port()}", env={"PYTHONIOENCODING": "ascii"})
+    run = run_e2e("--url", f"http://127.0.0.1:{free_port()}", env={"PYTHONIOENCODING": "ascii", "QA_RETRIES": "0"})
 
     assert_one_clear_line(run, 69, "connection refused")
     assert "Exit code: 69 (Target unreachable)" in run.stdout

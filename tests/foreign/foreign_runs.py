@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ class Run:
 
 def _environ(server) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "PYTEST_"))}
-    return {**environ, **server.qa_environment()}
+    journal = Path(tempfile.mkdtemp(prefix="foreign-journal-")) / "restore-journal.json"  # never the user's
+    return {**environ, **server.qa_environment(), "QA_RESTORE_JOURNAL": str(journal)}
 
 
 def run_suite(server, *args: str, timeout: float = 300) -> Run:

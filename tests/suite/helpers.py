@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,9 @@ def broken_backend(tmp_path: Path, *, file: str, old: str, new: str) -> Path:
 
 def run_suite(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """`pytest` on the suite from the repository root, in a fresh process."""
+    journal = Path(tempfile.mkdtemp(prefix="suite-journal-")) / "restore-journal.json"  # never the user's
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT, env={**os.environ, "QA_RESTORE_JOURNAL": str(journal), **(env or {})}, capture_output=True,
+        text=True, timeout=timeout,
     )

@@ -54,15 +54,17 @@ def test_a_wrong_password_is_one_line_naming_the_variables_never_the_secret(serv
 def test_a_url_that_does_not_answer_is_one_line(served):
     with answering(200, b"") as url:
         pass  # started and stopped: its port now refuses connections
-    run = run_suite("features", "--base-url", url, env=served.qa_environment())
-    assert_one_line(run, 69, f"settings-qa: preflight failed: {url} is unreachable: connection refused")
+    run = run_suite("features", "--base-url", url, env={**served.qa_environment(), "QA_RETRIES": "1"})
+    assert_one_line(run, 69, f"settings-qa: preflight failed: {url} is unreachable: no connection twice "
+                             "(connection refused) to GET /api/business/me")
 
 
 def test_a_gateway_without_its_backend_is_one_line(served):
     page = b"<html><head><title>502 Bad Gateway</title></head></html>"
     with answering(502, page) as url:
-        run = run_suite("features", "--base-url", url, env=served.qa_environment())
-    assert_one_line(run, 69, "answers through a gateway that cannot reach the backend: HTTP 502: 502 Bad Gateway")
+        run = run_suite("features", "--base-url", url, env={**served.qa_environment(), "QA_RETRIES": "1"})
+    assert_one_line(run, 69, "answers through a gateway that cannot reach the backend: the gateway answered HTTP 502 "
+                             "(text/html: 502 Bad Gateway) twice to GET /api/business/me")
 
 
 def test_a_base_url_without_the_apis_prefix_is_one_line(served):
