@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import ssl
 import threading
 import time
 from collections import Counter
@@ -94,6 +95,8 @@ class Gateway:
     upstream: str
     misbehaviour: Misbehaviour = field(default_factory=Misbehaviour)
     stats: Counter = field(default_factory=Counter)
+    tls: ssl.SSLContext | None = None  # serve https with this context (a test CA's certificate)
+    host: str = "127.0.0.1"  # the name in the URL (a certificate names `localhost`, say)
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.misbehaviour.seed)
@@ -109,6 +112,8 @@ class Gateway:
         handler = type("Handler", (_Handler,), {"gateway": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
+        if self.tls is not None:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -120,8 +125,7 @@ class Gateway:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.server.server_address[1]}"
 
     def roll(self, probability: float) -> bool:
         if probability <= 0:
