@@ -26,6 +26,15 @@ const finding = (name, kind) => ({
   expand: true,
 });
 
+// The network's events (settings_qa/net/report.py): waits, retries and gateway errors, one
+// result per kind; "unknown" when they only waited, "failed" under --fail-on-network-events.
+const network = (name) => ({
+  name,
+  matchers: [{ statuses: ["unknown", ...FAILED], labels: { layer: "network" } }],
+  groupByMessage: false,
+  expand: true,
+});
+
 const phase = (name, value) => ({
   name,
   matchers: [{ statuses: FAILED, labels: { phase: value } }],
@@ -76,12 +85,14 @@ export default defineConfig({
       finding("Outside the contract: drift, documents less", "drift-less"),
       finding("Outside the contract: drift, documents more", "drift-more"),
       finding("Outside the contract: properties the contract does not name", "extension"),
+      network("Network: waits, retries and gateway errors (not the contract)"),
       phase("Phase 1: authentication failed", "authentication"),
       phase("Phase 2: fetch failed", "fetch"),
       phase("Phase 3: save failed", "save"),
       phase("Phase 4: persistence failed", "persistence"),
       phase("Contract violations", "contract"),
       phase("Import failures (smoke)", "import"),
+      phase("Network failures: the deployment's gateway kept requests from the backend", "network"),
       phase("Other failures", "other"),
       { name: "Unclassified failures", matchers: [{ statuses: FAILED }], groupByMessage: true },
     ],

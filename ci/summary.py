@@ -8,8 +8,10 @@ Sections, from what the run left behind (nothing is invented; a missing input is
 - legs: per leg (the `leg` label), passed / failed / skipped / findings outside the contract,
   from the Allure results (reports/allure-results/<leg>[-shard<k>]/);
 - failures: failed and broken tests grouped as the report's categories group them (allurerc.mjs):
-  the `finding` kind (hygiene, drift, extension), else the `phase` label (authentication,
-  fetch, save, persistence, contract, import, other);
+  the `finding` kind (hygiene, drift, extension), the network's events, else the `phase` label
+  (authentication, fetch, save, persistence, contract, import, network, other);
+- network: the network's events per leg and kind (settings_qa/net/report.py): how often, how
+  many requests, how long the run waited; listed, or failing the run under --fail-on-network-events;
 - history: Allure's own verdicts across runs, read from the generated report (the runs in
   history.jsonl, and each test's `transition` and `flaky` embedded in index.html);
 - mutation: reports/mutation-table.md, written by the mutation catalogue's tests;
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from settings_qa.redaction import redact, register_secret  # noqa: E402
 
-SECTIONS = ("legs", "failures", "history", "mutation", "report")
+SECTIONS = ("legs", "failures", "network", "history", "mutation", "report")
 FAILED = ("failed", "broken")
 # The category names of allurerc.mjs, in its order (tests/ci/test_summary.py keeps them equal).
 FINDINGS = {
@@ -52,8 +54,10 @@ PHASES = {
     "persistence": "Phase 4: persistence failed",
     "contract": "Contract violations",
     "import": "Import failures (smoke)",
+    "network": "Network failures: the deployment's gateway kept requests from the backend",
     "other": "Other failures",
 }
+NETWORK = "Network: waits, retries and gateway errors (not the contract)"
 UNCLASSIFIED = "Unclassified failures"
 LISTED = 8  # names shown per group; the rest are counted
 _EMBEDDED_RESULT = re.compile(r'd\("data/test-results/[^"]+","([A-Za-z0-9+/=]*)"\)')
@@ -118,12 +122,14 @@ def legs_section(results: list[dict], unreadable: list[str], results_dir: Path) 
         leg = _label(result, "leg") or "(no leg)"
         status = result.get("status") or "unknown"
         kind = "findings" if _label(result, "finding") and status == "unknown" else (
+            "network" if _label(result, "layer") == "network" and status == "unknown" else
             "failed" if status in FAILED else status if status in ("passed", "skipped") else "other")
         counts[leg][kind] += 1
-    lines = ["| leg | passed | failed | skipped | outside the contract (listed) |", "|---|---:|---:|---:|---:|"]
+    lines = ["| leg | passed | failed | skipped | outside the contract (listed) | network events (listed) |",
+             "|---|---:|---:|---:|---:|---:|"]
     for leg in sorted(counts):
         c = counts[leg]
-        lines.append(f"| {leg} | {c['passed']} | {c['failed']} | {c['skipped']} | {c['findings']} |")
+        lines.append(f"| {leg} | {c['passed']} | {c['failed']} | {c['skipped']} | {c['findings']} | {c['network']} |")
     if any(c["other"] for c in counts.values()):
         lines.append("")
         lines.append(f"{sum(c['other'] for c in counts.values())} result(s) with no verdict (status unknown).")
@@ -136,6 +142,8 @@ def group_of(result: dict) -> str:
     kind, phase = _label(result, "finding"), _label(result, "phase")
     if kind:
         return FINDINGS.get(kind, f"Outside the contract: {kind}")
+    if _label(result, "layer") == "network":
+        return NETWORK
     return PHASES.get(phase or "", UNCLASSIFIED)
 
 
@@ -145,7 +153,7 @@ def failures_section(results: list[dict]) -> list[str]:
         return []
     if not failed:
         return ["No failures."]
-    order = [*FINDINGS.values(), *PHASES.values(), UNCLASSIFIED]
+    order = [*FINDINGS.values(), NETWORK, *PHASES.values(), UNCLASSIFIED]
     groups: dict[str, list[dict]] = defaultdict(list)
     for result in failed:
         groups[group_of(result)].append(result)
@@ -159,6 +167,19 @@ def failures_section(results: list[dict]) -> list[str]:
                          + (f": {message}" if message else ""))
         if len(members) > LISTED:
             lines.append(f"  - and {len(members) - LISTED} more")
+    return lines
+
+
+def network_section(results: list[dict]) -> list[str]:
+    """The network's events per leg and kind: how often, how many requests, how long waited."""
+    events = [r for r in results if _label(r, "layer") == "network"]
+    if not events:
+        return ["No network events: every request was answered by the application at the first attempt."]
+    lines = ["| leg | kind | what happened | verdict |", "|---|---|---|---|"]
+    for result in sorted(events, key=lambda r: (_label(r, "leg") or "", _label(r, "network") or "")):
+        message = _first_line((result.get("statusDetails") or {}).get("message"), 200)
+        verdict = "failed the run" if result.get("status") in FAILED else "listed"
+        lines.append(f"| {_label(result, 'leg') or 'no leg'} | {_label(result, 'network')} | {message} | {verdict} |")
     return lines
 
 
@@ -218,7 +239,8 @@ def report_section(report_dir: Path, url: str | None) -> list[str]:
 
 def render(args: argparse.Namespace) -> str:
     wanted = args.sections
-    results, unreadable = read_results(args.results) if {"legs", "failures", "mutation"} & set(wanted) else ([], [])
+    results, unreadable = read_results(args.results) if {"legs", "failures", "network", "mutation"} & set(wanted) \
+        else ([], [])
     tests, runs = read_report(args.report) if "history" in wanted else ([], None)
     failed = sum(1 for r in results if r.get("status") in FAILED)
     parts = []
@@ -228,6 +250,8 @@ def render(args: argparse.Namespace) -> str:
     sections = {
         "legs": lambda: ("Per leg", legs_section(results, unreadable, args.results)),
         "failures": lambda: ("Failures, by the report's categories", failures_section(results)),
+        "network": lambda: ("Network (waits, retries, gateway errors: not the contract)",
+                            network_section(results) if results else []),
         "history": lambda: ("Across runs", history_section(tests, runs, args.report)),
         "mutation": lambda: ("Mutation catalogue", mutation_section(args.mutation_table, results)),
         "report": lambda: ("Report", report_section(args.report, args.report_url)),

@@ -126,7 +126,7 @@ class NetworkReport:
 
         leg = os.environ.get("QA_REPORT_LEG")
         labels = [Label("epic", "Network"), Label("feature", KINDS.get(kind, kind)), Label("network", kind),
-                  Label("framework", "settings-qa")] + ([Label("leg", leg)] if leg else [])
+                  Label("layer", "network"), Label("framework", "settings-qa")] + ([Label("leg", leg)] if leg else [])
         history = hashlib.md5(f"{NODE_PREFIX}::{kind}:{leg or ''}".encode()).hexdigest()
         now = int(time.time() * 1000)
         first = text.splitlines()[0]

@@ -66,7 +66,7 @@ def test_the_job_summaries_cover_every_section_once():
         runs = [s["run"] for s in jobs[job]["steps"] if "ci/summary.py" in s.get("run", "")]
         assert len(runs) == 1 and next(s for s in jobs[job]["steps"] if "ci/summary.py" in s.get("run", ""))["if"] == "always()"
         sections += re.search(r"--sections ([\w,]+)", runs[0]).group(1).split(",")
-    assert sorted(sections) == sorted(["legs", "failures", "history", "report", "mutation"])
+    assert sorted(sections) == sorted(["legs", "failures", "network", "history", "report", "mutation"])
     mutation_steps = jobs["mutation"]["steps"]
     assert _index(mutation_steps, lambda s: s.get("run") == "bash ci/mutation.sh") < len(mutation_steps) - 1
 

@@ -49,6 +49,11 @@ def results(tmp_path: Path) -> Path:
     _result(root / "postgres", "writes conform", "failed", "postgres", "schema | mismatch", phase="contract")
     _result(root / "postgres", "Allow header mismatch", "unknown", "postgres", "Allow: GET", finding="hygiene")
     _result(root / "postgres", "Business.phone", "failed", "postgres", "not named", finding="extension")
+    _result(root / "sqlite-shard0", "network: rate limited (429)", "unknown", "sqlite",
+            "rate limited (429): 12 time(s), 9 request(s) affected, waited 12.0 s", layer="network",
+            network="rate-limited")
+    _result(root / "sqlite-shard1", "reads its business", "failed", "sqlite",
+            "NETWORK FAILURE (not a contract failure): the gateway answered HTTP 502 four times", phase="network")
     return root
 
 
@@ -60,16 +65,17 @@ def _args(tmp_path: Path, results: Path, *extra: str) -> list[str]:
 def test_counts_per_leg_and_the_verdict(tmp_path, results):
     done = _run(*_args(tmp_path, results))
     assert done.returncode == 0 and done.stderr == ""
-    assert done.stdout.startswith("## Settings QA: 4 failed\n")
-    assert "| postgres | 1 | 3 | 0 | 1 |" in done.stdout  # broken counts as failed; the unknown finding apart
-    assert "| sqlite | 2 | 1 | 1 | 0 |" in done.stdout      # both shards of the leg in one row
+    assert done.stdout.startswith("## Settings QA: 5 failed\n")
+    assert "| postgres | 1 | 3 | 0 | 1 | 0 |" in done.stdout  # broken counts as failed; the unknown finding apart
+    assert "| sqlite | 2 | 2 | 1 | 0 | 1 |" in done.stdout      # both shards of the leg in one row
 
 
 def test_failures_are_grouped_in_the_order_of_the_report_categories(tmp_path, results):
     text = _run(*_args(tmp_path, results, "--sections", "failures")).stdout
     groups = re.findall(r"^- \*\*(.+?)\*\*: (\d+)$", text, re.M)
     assert groups == [("Outside the contract: properties the contract does not name", "1"),
-                      ("Phase 3: save failed", "1"), ("Contract violations", "1"), ("Import failures (smoke)", "1")]
+                      ("Phase 3: save failed", "1"), ("Contract violations", "1"), ("Import failures (smoke)", "1"),
+                      ("Network failures: the deployment's gateway kept requests from the backend", "1")]
     assert ("  - The incident report's settings persist (sqlite): AssertionError: PUT /api/business/me answered "
             "HTTP 500\n") in text  # the first line of the message only
     assert "schema \\| mismatch" in text  # a table-safe message
@@ -81,6 +87,13 @@ def test_category_names_are_the_ones_allurerc_gives(tmp_path):
     assert dict((kind, name) for name, kind in re.findall(r'finding\("([^"]+)", "([^"]+)"\)', config)) == summary.FINDINGS
     assert dict((value, name) for name, value in re.findall(r'phase\("([^"]+)", "([^"]+)"\)', config)) == summary.PHASES
     assert f'name: "{summary.UNCLASSIFIED}"' in config
+    assert re.findall(r'network\("([^"]+)"\)', config) == [summary.NETWORK]
+
+
+def test_the_network_section_lists_each_kind_with_its_counts(tmp_path, results):
+    text = _run(*_args(tmp_path, results, "--sections", "network")).stdout
+    assert ("| sqlite | rate-limited | rate limited (429): 12 time(s), 9 request(s) affected, waited 12.0 s | listed |"
+            in text)
 
 
 def test_a_long_group_is_cut_short(tmp_path):
@@ -131,14 +144,14 @@ def test_in_ci_it_appends_to_the_step_summary(tmp_path, results):
     done = _run(*_args(tmp_path, results, "--sections", "legs"), env={"GITHUB_STEP_SUMMARY": str(step_summary)})
     assert done.returncode == 0 and done.stdout == ""
     written = step_summary.read_text()
-    assert written.startswith("earlier step\n## Settings QA: 4 failed") and "| sqlite |" in written
+    assert written.startswith("earlier step\n## Settings QA: 5 failed") and "| sqlite |" in written
     step_summary.write_text("")
     _run(*_args(tmp_path, results, "--sections", "report"),
          env={"GITHUB_STEP_SUMMARY": str(step_summary), "GITHUB_ACTIONS": "true"})
     assert "No Allure report was built (`bash ci/report.sh` failed" in step_summary.read_text()  # no local path in CI
     out = tmp_path / "summary.md"
     assert _run(*_args(tmp_path, results, "--output", str(out))).returncode == 0
-    assert out.read_text().startswith("## Settings QA: 4 failed")
+    assert out.read_text().startswith("## Settings QA: 5 failed")
 
 
 def test_secrets_in_messages_are_masked(tmp_path):
@@ -152,7 +165,7 @@ def test_secrets_in_messages_are_masked(tmp_path):
 def test_bad_input_is_one_line(tmp_path, results):
     for args, message in (
         (["--sections", "legs,charts"], "summary: argument --sections: unknown section charts; choose from legs, "
-                                        "failures, history, mutation, report (python ci/summary.py --help)"),
+                                        "failures, network, history, mutation, report (python ci/summary.py --help)"),
         (["--results", str(SCRIPT)], f"summary: {SCRIPT} is a file; a folder is expected"),
         (["--results", str(results), "--output", str(tmp_path / "no" / "such" / "dir.md")], None),
     ):

@@ -52,6 +52,15 @@ def test_post_deploy_reads_url_and_credentials_from_secrets_only():
     assert "PASSWORD" not in step["run"]
 
 
+def test_post_deploy_keeps_the_restore_journal_when_the_check_does_not_finish():
+    job = _workflow()["jobs"]["post-deploy"]
+    journal = job["env"]["QA_RESTORE_JOURNAL"]
+    keep = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert keep["if"] == "failure() || cancelled()" and keep["with"]["path"] == journal
+    steps = [s.get("run", "") or s.get("uses", "") for s in job["steps"]]
+    assert steps.index(keep["uses"]) > next(i for i, s in enumerate(steps) if "settings-e2e" in s)
+
+
 def test_every_script_the_workflow_calls_exists_and_ci_run_uses_the_same():
     called = set(re.findall(r"\bci/[\w.-]+\.(?:sh|py)", WORKFLOW.read_text()))
     assert called and all((ROOT / path).is_file() for path in called)
