@@ -106,7 +106,7 @@ class NetworkReport:
     def _report_item(self, kind: str, events: list[NetworkEvent], text: str) -> None:
         failed = self.fail
         now = time.time()
-        nodeid = f"{NODE_PREFIX}::{kind}"
+        nodeid = f"{NODE_PREFIX}::{kind}::{KINDS.get(kind, kind).split(' (')[0]}"  # JUnit: classname network.<kind>
         properties = [("network", kind), ("requests", len(events)),
                       ("waited_seconds", round(sum(e.waited for e in events), 3)), ("evidence", text)]
         for when in ("call", "teardown"):
