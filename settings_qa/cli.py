@@ -1,5 +1,7 @@
 """`settings-qa`: tools for people who write feature files.
 
+    settings-qa fields             print every field of the contract: type, writable, null, limits,
+                                   and value expressions for a valid, a boundary and an invalid value
     settings-qa steps              print every step phrase with an example
     settings-qa values             print the value expressions usable in table cells
     settings-qa check [PATH ...]   check steps, tables, cells, Examples and tags; one line per problem
@@ -71,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="settings-qa", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=None, help="the suite's folder (default: found upward)")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("fields", help="print every field of the contract, its limits and value expressions")
     sub.add_parser("steps", help="print every step phrase with an example")
     check = sub.add_parser("check", help="check steps, tables, cells, Examples and tags of feature files")
     check.add_argument("paths", nargs="*", type=Path)
@@ -88,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         from settings_qa import values
 
         print(values.__doc__)
+        return 0
+    if args.command == "fields":
+        from settings_qa.fields import reference
+
+        print(reference())
         return 0
     contexts = load_step_definitions(root.resolve())
     if args.command == "steps":
