@@ -45,6 +45,9 @@ STORIES = {"authentication": "Phase 1: authentication", "fetch": "Phase 2: fetch
 _FAILED = ("failed", "broken")
 # Exchanges of the test that is running (one at a time per process, xdist or not).
 _exchanges: list[tuple[str, str]] = []
+# The failing scenario's message in QA's words and its Python traceback (scenario_failures.py),
+# for the result Allure writes when the test that is running ends.
+_failure: dict[str, str] = {}
 
 
 def active(config: pytest.Config) -> bool:
@@ -120,11 +123,26 @@ class _AllureHooks:
         @allure_commons.hookimpl(tryfirst=True)
         def report_result(self, result: Any) -> None:
             label_result(result, os.environ.get("QA_REPORT_LEG"))
+            _qa_message(result)
             _scrub(result)
 
         @allure_commons.hookimpl(tryfirst=True)
         def report_container(self, container: Any) -> None:
             _scrub(container)
+
+
+def note_failure(message: str, trace: str) -> None:
+    """The running scenario failed: Allure's test page shows `message` at once, `trace` behind a click."""
+    _failure.update(message=message, trace=trace)
+
+
+def _qa_message(result: Any) -> None:
+    if not _failure:
+        return
+    message, trace = _failure.pop("message"), _failure.pop("trace")
+    details = getattr(result, "statusDetails", None)
+    if result.status in _FAILED and details is not None:
+        details.message, details.trace = message, trace
 
 
 def _scrub(node: Any) -> None:
@@ -146,6 +164,7 @@ class _ScenarioLabels:
     @pytest.hookimpl
     def pytest_bdd_before_scenario(self, request, feature, scenario) -> None:
         _exchanges.clear()
+        _failure.clear()
         allure.dynamic.title(scenario.name)
         allure.dynamic.feature(feature.name)
         phase = tag_phase(scenario.tags | feature.tags)
