@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from contracts.models import WRITABLE_FIELDS, read_back
+from contracts.models import WRITABLE_FIELDS, read_back, writable
 from settings_qa import values
 from settings_qa.tables import FAQ_TABLE, FIELD_TABLE, faq_table_to_list, table_to_body, takes_table
 from settings_qa.world import World
@@ -121,6 +121,13 @@ def save_faq_table(world: World, datatable: list[list[str]]) -> None:
 def save_same_again(world: World) -> None:
     """Example: When I save the same settings again"""
     world.save(world.last_body)
+
+
+@when("I put back the settings I remembered")
+def put_back_remembered(world: World) -> None:
+    """Example: When I put back the settings I remembered
+    (saves the remembered writable fields, as the suite's own restore does)"""
+    world.save(writable(world.remembered[world.actor]))
 
 
 # --- Then ------------------------------------------------------------------
