@@ -30,7 +30,8 @@ def print_summary(result: RunResult, out: TextIO, *, verbose: bool) -> None:
     if result.unnamed:
         judged = "invalid under --strict" if result.strict else "information: the contract's fields were judged"
         _print(out, f"Outside the contract ({judged}): {', '.join(result.unnamed)}")
-    text = "✅ ALL TESTS PASSED" if result.code == ExitCode.SUCCESS else "❌ CHECK FAILED"
+    text = ("✅ ALL TESTS PASSED" if result.code == ExitCode.SUCCESS else "⚠ TARGET UNREACHABLE: NOTHING CHECKED"
+            if result.code == ExitCode.UNAVAILABLE else "❌ CHECK FAILED")
     _print(out, "", "╔" + "═" * WIDTH + "╗", "║" + text.center(WIDTH - 1) + "║", "╚" + "═" * WIDTH + "╝", "")
     _print(out, f"Exit code: {int(result.code)} ({result.code.meaning})")
     if verbose:
@@ -109,6 +110,8 @@ def _phase(phase: PhaseResult, out: TextIO, *, verbose: bool) -> None:
     label = f"PHASE {phase.number}: {phase.title}" if phase.number else phase.title
     if phase.passed:
         verdict = "✅ PASS"
+    elif phase.code == ExitCode.UNAVAILABLE:  # nothing of this phase was checked: no "auth broken"
+        verdict = "⚠ NOT CHECKED: could not reach the target"
     elif phase.http_status is not None and not 200 <= phase.http_status < 300:
         verdict = f"❌ FAIL (HTTP {phase.http_status})"
     else:
