@@ -174,8 +174,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     where = "in-process" if config.qa_mode == "embedded" else config.getoption("base_url", None) or "loopback"
     judging = ("strict: closed-world responses; hygiene findings and drift fail the run" if config.qa_strict
                else "default: the contract's clauses fail the run; what lies outside them is reported")
-    return [f"settings-qa: target={config.qa_mode} ({where}), seed={config.qa_seed} "
-            f"(rerun with --qa-seed {config.qa_seed})", f"settings-qa: judging {judging}"]
+    lines = [f"settings-qa: target={config.qa_mode} ({where}), seed={config.qa_seed} "
+             f"(rerun with --qa-seed {config.qa_seed})", f"settings-qa: judging {judging}"]
+    if config.qa_mode != "deployment":  # the backend the suite starts: which database it is given
+        server = os.environ.get("QA_BACKEND_DATABASE_URL", "")
+        lines.append(f"settings-qa: database={reporting.backend_database(server)}")
+    return lines
 
 
 def backend_path(config: pytest.Config) -> Path:

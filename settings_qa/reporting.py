@@ -214,11 +214,21 @@ def environment(config: pytest.Config, target: Any) -> None:
 def _database(target: Any) -> str:
     if not target.provisions_accounts:
         return "the deployment's own"
-    server = os.environ.get("QA_BACKEND_DATABASE_URL", "")
+    return backend_database(os.environ.get("QA_BACKEND_DATABASE_URL", ""))
+
+
+def backend_database(server: str) -> str:
+    """Which database a backend the suite starts uses: a scratch SQLite file, or a scratch database
+    on the server QA_BACKEND_DATABASE_URL names. Scheme, host and port only: never its user or password."""
     if not server:
-        return "sqlite (scratch file)"
+        return "sqlite (a scratch file per worker)"
     parts = urlsplit(server)
-    return f"{parts.scheme.split('+')[0]} on {parts.hostname}:{parts.port or 5432} (scratch database)"
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        port = "?"
+    host = parts.hostname or "the local socket"
+    return f"{parts.scheme.split('+')[0]} on {host}:{port} (a scratch database per worker, dropped afterwards)"
 
 
 def _backend_version(target: Any) -> str:
