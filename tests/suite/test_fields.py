@@ -1,6 +1,6 @@
 """`settings-qa fields`: the reference QA writes tables from. Generated from the contract
-(contracts/openapi.json), and every value expression in it does what its column says, judged
-by the contract's own models."""
+(contracts/openapi.json), printed the same in features/README.md, and every value expression
+in it does what its column says, judged by the contract's own models."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ from contracts.models import BusinessUpdate
 from settings_qa.fields import fields, reference
 from settings_qa.values import parse
 from suite.helpers import ROOT
+
+START, END = "<!-- settings-qa fields: generated, keep equal (tests/suite/test_fields.py) -->", "<!-- end of fields -->"
+
+
+def test_the_features_readme_carries_the_same_table():
+    text = (ROOT / "features" / "README.md").read_text(encoding="utf-8")
+    assert START in text and END in text, "features/README.md lost its field table"
+    shown = text.split(START, 1)[1].split(END, 1)[0].strip()
+    assert shown == reference(), "features/README.md differs from `settings-qa fields`: paste its output there"
+
 
 def test_the_command_prints_it():
     done = subprocess.run([sys.executable, "-m", "settings_qa.cli", "fields"], cwd=ROOT, capture_output=True,
