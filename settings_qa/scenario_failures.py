@@ -8,8 +8,9 @@ Gherkin step that failed and one line of reason; the Python traceback only on re
 
 The line is the scenario's, or for an outline the Examples row's, so `pytest <that>` runs
 exactly the case that failed. `-v`, `--tb=long` (or short, native) add the traceback below;
-`--tb=line` prints the first line only. JUnit's message and the short summary carry the step
-and the reason; Allure shows the same lines as the test's message, the traceback as its trace.
+`--tb=line` prints the first line only. JUnit's message and the short summary carry the reason
+and the step; Allure shows the same lines, the reason first, as the test's message, the
+traceback as its trace.
 Everything is redacted. Failures outside a step (setup, the restore) keep pytest's report.
 """
 
@@ -119,7 +120,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return report
     with_traceback = item.config.option.verbose > 0 or style in _WITH_TRACEBACK
     headline, body, crash = describe(item, failed, with_traceback=with_traceback)
-    reporting.note_failure("\n".join([headline, *body[:-1]]), str(report.longrepr))
+    # Allure's page has the scenario as its title: its message starts with the reason (the line
+    # lists and the CI summary show), then the step and the line that runs this case alone.
+    step, *why = body[:-1]
+    reporting.note_failure("\n".join([*(line.strip() for line in why), step, headline]), str(report.longrepr))
     fspath, lineno, _domain = report.location
     report.location = (fspath, lineno, headline)  # the failure's section title
     report.longrepr = _longrepr(body, crash, report.longrepr, with_traceback)

@@ -95,7 +95,7 @@ def test_a_failure_leads_with_the_feature_line_the_step_and_the_reason(scratch: 
     junit = (tmp_path / "junit.xml").read_text()
     assert 'message="the settings differ: field \'business_hours\': expected' in junit
     [result] = [json.loads(p.read_text()) for p in (tmp_path / "allure").glob("*-result.json")]
-    assert result["statusDetails"]["message"].splitlines() == [title.strip("_ "), step, "  " + reason]
+    assert result["statusDetails"]["message"].splitlines() == [reason, step, title.strip("_ ")]
     assert "def settings_include" in result["statusDetails"]["trace"]  # one click away in Allure
 
 
