@@ -2,7 +2,7 @@
 Gherkin step that failed and one line of reason; the Python traceback only on request.
 
     ____ features/persistence.feature:32: Scenario Outline: Text is stored verbatim: emoji ____
-    And my settings read back exactly as saved   (features/persistence.feature:28)
+    And my settings read back exactly as saved   (features/persistence.feature:27)
       what was saved did not read back: field 'description': expected "We ❤️ dogs…", read back "We dogs…"
       (the Python traceback: -v or --tb=long; this scenario alone: pytest features/persistence.feature:32)
 
