@@ -10,6 +10,8 @@ from settings_qa.smoke.startup import plugins_unless_smoke_only
 pytest_plugins = plugins_unless_smoke_only([
     "settings_qa.findings",
     "settings_qa.plugin",
+    "settings_qa.feature_paths",
+    "settings_qa.scenario_failures",
     "settings_qa.fuzz_plugin",
     "steps.common_steps",
     "steps.auth_steps",

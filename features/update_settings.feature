@@ -127,7 +127,7 @@ Feature: Update settings
       | boolean as description  | description     | {{true}}                               |
       | NUL in name             | name            | {{"Lex\u0000Makes"}}                   |
       | NUL in description      | description     | {{"end\u0000"}}                        |
-      | unknown field           | owner_email     | someone@example.test                   |
+      | unknown field           | {{unknown:owner_email}} | someone@example.test           |
       | read-only id            | id              | {{1}}                                  |
       | read-only audit status  | audit_status    | passed                                 |
       | FAQs as a string        | faqs            | Is it open? Yes.                       |

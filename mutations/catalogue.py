@@ -18,6 +18,7 @@ SECURITY = "ai_receptionist/core/security.py"
 ACCOUNTS = "ai_receptionist/accounts.py"
 MODELS = "ai_receptionist/models.py"
 DATABASE = "ai_receptionist/core/database.py"
+MAIN = "ai_receptionist/main.py"
 
 STALE_IMPORT = replace(
     AUDITOR,
@@ -273,6 +274,20 @@ CATALOGUE: tuple[Fault, ...] = (
           replace(DATABASE, "    return create_engine(url, pool_pre_ping=True)\n",
                   "    return create_engine(url, pool_pre_ping=True, isolation_level=\"SERIALIZABLE\")\n"),
           databases=("sqlite", "postgres")),
+    # --- limits that combine (killed by the largest-valid-settings scenarios alone) ------------------
+    fault("body-size-cap",
+          "a 64 KiB request-body cap 'against abuse' (a settings form is a few KB): every field passes its own "
+          "limit, but the largest valid settings (about 220 KB) answer 413",
+          "features",
+          replace(MAIN, "from fastapi import FastAPI\n",
+                  "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n"),
+          replace(MAIN, "    install_error_handlers(app)\n",
+                  "    install_error_handlers(app)\n\n"
+                  "    @app.middleware(\"http\")\n"
+                  "    async def cap_body(request: Request, call_next):\n"
+                  "        if int(request.headers.get(\"content-length\") or 0) > 64 * 1024:\n"
+                  "            return JSONResponse({\"detail\": \"Request body too large\"}, status_code=413)\n"
+                  "        return await call_next(request)\n\n")),
     # --- leaks ------------------------------------------------------------------------------------
     fault("business-leaks-password-hash",
           "the business answer embeds its owner 'for the dashboard', ORM row and all: the bcrypt hash goes out",

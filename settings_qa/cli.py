@@ -1,9 +1,11 @@
 """`settings-qa`: tools for people who write feature files.
 
+    settings-qa fields             print every field of the contract: type, writable, null, limits,
+                                   and value expressions for a valid, a boundary and an invalid value
     settings-qa steps              print every step phrase with an example
-    settings-qa check [PATH ...]   list feature-file steps that no definition matches
-                                   (exit 1 if any; default: features/)
     settings-qa values             print the value expressions usable in table cells
+    settings-qa check [PATH ...]   check steps, tables, cells, Examples and tags; one line per problem
+                                   with file:line:column (exit 1 if any; default: features/)
     settings-qa restore            settle a restore journal a run left behind (settings_qa/restore_cli.py)
 
 Run from the repository (or pass --root): the step definitions live in steps/.
@@ -70,58 +72,13 @@ def print_catalogue(contexts: list) -> None:
         print()
 
 
-def unmatched_steps(contexts: list, paths: list[Path]) -> list[str]:
-    from pytest_bdd.feature import get_features
-
-    problems = []
-    for feature in get_features([str(p) for p in paths]):
-        for template in feature.scenarios.values():
-            renders = [template.render(c) for ex in template.examples for c in ex.as_contexts()] or [
-                template.render({})
-            ]
-            seen = set()
-            for scenario in renders:
-                for step in scenario.steps:
-                    key = (step.type, step.name, step.line_number)
-                    if key in seen or _matches(contexts, step):
-                        continue
-                    seen.add(key)
-                    problems.append(f"{feature.rel_filename}:{step.line_number}: no step definition for "
-                                    f"'{step.keyword.strip()} {step.name}' (see `settings-qa steps`)")
-    return problems
-
-
-_SCENARIO = re.compile(r"^\s*(?:Scenario|Scenario Outline|Scenario Template|Example):\s*(.+?)\s*$")
-
-
-def duplicate_scenarios(paths: list[Path]) -> list[str]:
-    """Scenarios named alike within one file: pytest-bdd keeps only the last of them, silently."""
-    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.feature")))]
-    problems = []
-    for file in files:
-        seen: dict[str, int] = {}
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            match = _SCENARIO.match(line)
-            if not match:
-                continue
-            name = match.group(1)
-            if name in seen:
-                problems.append(f"{file}:{number}: scenario '{name}' is also at line {seen[name]}; "
-                                "pytest-bdd would run only one of them: rename one")
-            seen.setdefault(name, number)
-    return problems
-
-
-def _matches(contexts: list, step) -> bool:
-    return any(c.type in (None, step.type) and c.parser.is_matching(step.name) for c in contexts)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="settings-qa", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=None, help="the suite's folder (default: found upward)")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("fields", help="print every field of the contract, its limits and value expressions")
     sub.add_parser("steps", help="print every step phrase with an example")
-    check = sub.add_parser("check", help="report feature-file steps that have no definition")
+    check = sub.add_parser("check", help="check steps, tables, cells, Examples and tags of feature files")
     check.add_argument("paths", nargs="*", type=Path)
     sub.add_parser("values", help="print the value expressions for table cells")
     restore_cli.add_parser(sub)
@@ -141,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(values.__doc__)
         return 0
+    if args.command == "fields":
+        from settings_qa.fields import reference
+
+        print(reference())
+        return 0
     contexts = load_step_definitions(root.resolve())
     if args.command == "steps":
         print_catalogue(contexts)
@@ -152,14 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         return EX_USAGE
     from pytest_bdd.exceptions import GherkinParseError
 
+    from settings_qa.check import check, registered_markers
+
     try:
-        problems = unmatched_steps(contexts, paths) + duplicate_scenarios(paths)
+        problems = check(paths, contexts, registered_markers(root / "pytest.ini"), Path.cwd())
     except GherkinParseError as exc:
         print(f"settings-qa: not valid Gherkin: {' '.join(str(exc).split())}", file=sys.stderr)
         return EX_USAGE
-    for line in problems:
-        print(line)
-    print(f"{len(problems)} problem(s)" if problems else "every step has a definition; scenario names are unique")
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "no problems: steps, tables, cells, Examples and tags")
     return 1 if problems else 0
 
 

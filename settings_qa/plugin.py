@@ -145,9 +145,13 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     where = "in-process" if settings.mode == "embedded" else settings.base_url or "loopback"
     judging = ("strict: closed-world responses; hygiene findings and drift fail the run" if settings.strict
                else "default: the contract's clauses fail the run; what lies outside them is reported")
-    return [f"settings-qa: target={settings.mode} ({where}), seed={settings.seed} "
-            f"(rerun with --qa-seed {settings.seed})", f"settings-qa: judging {judging}",
-            f"settings-qa: network {run.describe_network(settings)}"]
+    lines = [f"settings-qa: target={settings.mode} ({where}), seed={settings.seed} "
+             f"(rerun with --qa-seed {settings.seed})", f"settings-qa: judging {judging}",
+             f"settings-qa: network {run.describe_network(settings)}"]
+    if not settings.deployment:  # the backend the suite starts: which database it is given
+        server = os.environ.get("QA_BACKEND_DATABASE_URL", "")
+        lines.append(f"settings-qa: database={reporting.backend_database(server)}")
+    return lines
 
 
 def build_target(config: pytest.Config, workdir: Path) -> Target:

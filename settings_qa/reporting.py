@@ -45,6 +45,9 @@ STORIES = {"authentication": "Phase 1: authentication", "fetch": "Phase 2: fetch
 _FAILED = ("failed", "broken")
 # Exchanges of the test that is running (one at a time per process, xdist or not).
 _exchanges: list[tuple[str, str]] = []
+# The failing scenario's message in QA's words and its Python traceback (scenario_failures.py),
+# for the result Allure writes when the test that is running ends.
+_failure: dict[str, str] = {}
 
 
 def active(config: pytest.Config) -> bool:
@@ -120,11 +123,26 @@ class _AllureHooks:
         @allure_commons.hookimpl(tryfirst=True)
         def report_result(self, result: Any) -> None:
             label_result(result, os.environ.get("QA_REPORT_LEG"))
+            _qa_message(result)
             _scrub(result)
 
         @allure_commons.hookimpl(tryfirst=True)
         def report_container(self, container: Any) -> None:
             _scrub(container)
+
+
+def note_failure(message: str, trace: str) -> None:
+    """The running scenario failed: Allure's test page shows `message` at once, `trace` behind a click."""
+    _failure.update(message=message, trace=trace)
+
+
+def _qa_message(result: Any) -> None:
+    if not _failure:
+        return
+    message, trace = _failure.pop("message"), _failure.pop("trace")
+    details = getattr(result, "statusDetails", None)
+    if result.status in _FAILED and details is not None:
+        details.message, details.trace = message, trace
 
 
 def _scrub(node: Any) -> None:
@@ -146,6 +164,7 @@ class _ScenarioLabels:
     @pytest.hookimpl
     def pytest_bdd_before_scenario(self, request, feature, scenario) -> None:
         _exchanges.clear()
+        _failure.clear()
         allure.dynamic.title(scenario.name)
         allure.dynamic.feature(feature.name)
         phase = tag_phase(scenario.tags | feature.tags)
@@ -195,11 +214,21 @@ def environment(config: pytest.Config, target: Any) -> None:
 def _database(target: Any) -> str:
     if not target.provisions_accounts:
         return "the deployment's own"
-    server = os.environ.get("QA_BACKEND_DATABASE_URL", "")
+    return backend_database(os.environ.get("QA_BACKEND_DATABASE_URL", ""))
+
+
+def backend_database(server: str) -> str:
+    """Which database a backend the suite starts uses: a scratch SQLite file, or a scratch database
+    on the server QA_BACKEND_DATABASE_URL names. Scheme, host and port only: never its user or password."""
     if not server:
-        return "sqlite (scratch file)"
+        return "sqlite (a scratch file per worker)"
     parts = urlsplit(server)
-    return f"{parts.scheme.split('+')[0]} on {parts.hostname}:{parts.port or 5432} (scratch database)"
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        port = "?"
+    host = parts.hostname or "the local socket"
+    return f"{parts.scheme.split('+')[0]} on {host}:{port} (a scratch database per worker, dropped afterwards)"
 
 
 def _backend_version(target: Any) -> str:

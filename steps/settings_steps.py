@@ -7,8 +7,9 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from contracts.models import WRITABLE_FIELDS, read_back
+from contracts.models import WRITABLE_FIELDS, read_back, writable
 from settings_qa import values
+from settings_qa.tables import FAQ_TABLE, FIELD_TABLE, faq_table_to_list, table_to_body, takes_table
 from settings_qa.world import World
 from steps.common_steps import WHO, role_of
 
@@ -16,11 +17,8 @@ AUDIT_DONE = ("passed", "failed")
 
 
 def _mismatches(wanted: dict[str, Any], got: dict[str, Any]) -> list[str]:
-    return [
-        f"field '{field}': expected {values.show(value)}, read back {values.show(got.get(field))}"
-        for field, value in wanted.items()
-        if got.get(field) != value
-    ]
+    return [f"field '{field}': {values.difference(value, got.get(field))}"
+            for field, value in wanted.items() if got.get(field) != value]
 
 
 def _changes(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
@@ -36,12 +34,13 @@ def _changes(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 # --- Given -----------------------------------------------------------------
 @given("my settings are:")
+@takes_table(FIELD_TABLE)
 def settings_are(world: World, datatable: list[list[str]]) -> None:
     """Example: Given my settings are:
       | field       | value              |
       | name        | Lex Makes It       |
       | description | {{null}}           |"""
-    response = world.save(values.table_to_body(datatable, world.fake))
+    response = world.save(table_to_body(datatable, world.fake))
     assert response.status_code == 200, f"could not set up the settings: HTTP {response.status_code}"
 
 
@@ -65,21 +64,24 @@ def fetch_settings(world: World) -> None:
 
 
 @when("I save my settings with:")
+@takes_table(FIELD_TABLE)
 def save_with_table(world: World, datatable: list[list[str]]) -> None:
     """Example: When I save my settings with:
       | field          | value                              |
       | business_hours | Monday-Friday, 12:00 PM - 10:00 PM |
       | industry       | {{"  padded  "}}                   |
-    (value expressions: {{null}} {{""}} {{42}} {{"ab" * 100}} {{max}} {{max+1}} {{faker:company}} {{faqs:3}})"""
-    world.save(values.table_to_body(datatable, world.fake))
+    (value expressions: `settings-qa values`; fields: `settings-qa fields`; | every field | {{max}} | is the
+    largest valid settings)"""
+    world.save(table_to_body(datatable, world.fake))
 
 
 @when(parsers.re(f"{WHO} saves its settings with:"))
+@takes_table(FIELD_TABLE)
 def other_saves_with_table(world: World, who: str, datatable: list[list[str]]) -> None:
     """Example: When the second account saves its settings with:
       | field | value            |
       | name  | {{faker:company}} |"""
-    world.save(values.table_to_body(datatable, world.fake), role=role_of(who))
+    world.save(table_to_body(datatable, world.fake), role=role_of(who))
 
 
 @when("I save my settings with the JSON body:")
@@ -107,20 +109,25 @@ def save_generated_faqs(world: World, count: int) -> None:
 
 
 @when("I save my settings with the FAQs:")
+@takes_table(FAQ_TABLE)
 def save_faq_table(world: World, datatable: list[list[str]]) -> None:
     """Example: When I save my settings with the FAQs:
       | question              | answer                |
       | Are you open Sunday?  | No, Monday to Friday. |"""
-    header, *rows = datatable
-    faqs = [{h.strip(): values.parse(c, field=h.strip(), fake=world.fake) for h, c in zip(header, row)}
-            for row in rows]
-    world.save({"faqs": faqs})
+    world.save({"faqs": faq_table_to_list(datatable, world.fake)})
 
 
 @when("I save the same settings again")
 def save_same_again(world: World) -> None:
     """Example: When I save the same settings again"""
     world.save(world.last_body)
+
+
+@when("I put back the settings I remembered")
+def put_back_remembered(world: World) -> None:
+    """Example: When I put back the settings I remembered
+    (saves the remembered writable fields, as the suite's own restore does)"""
+    world.save(writable(world.remembered[world.actor]))
 
 
 # --- Then ------------------------------------------------------------------
@@ -191,11 +198,12 @@ def saved_equals_next_read(world: World) -> None:
 
 
 @then("my settings include:")
+@takes_table(FIELD_TABLE)
 def settings_include(world: World, datatable: list[list[str]]) -> None:
     """Example: Then my settings include:
       | field | value        |
       | name  | Lex Makes It |"""
-    wanted = {f: read_back(f, v) for f, v in values.table_to_body(datatable, world.fake).items()}
+    wanted = {f: read_back(f, v) for f, v in table_to_body(datatable, world.fake).items()}
     problems = _mismatches(wanted, world.business())
     assert not problems, "the settings differ:\n  " + "\n  ".join(problems)
 

@@ -239,7 +239,7 @@ class SettingsCheck:
             yield phase
             phase.passed = True
         except CheckFailed as failure:
-            phase.error = failure.reason
+            phase.error, phase.code = failure.reason, failure.code
             raise
         finally:
             phase.duration_ms = (time.perf_counter() - started) * 1000

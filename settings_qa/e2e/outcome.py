@@ -79,6 +79,7 @@ class PhaseResult:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     fields: list[FieldCheck] = field(default_factory=list)
+    code: ExitCode | None = None  # the exit code it failed with: 69 means it could not reach the target
 
     @property
     def failed_fields(self) -> list[str]:

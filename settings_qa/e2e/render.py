@@ -39,6 +39,9 @@ def print_summary(result: RunResult, out: TextIO, *, verbose: bool) -> None:
     if result.journal:
         _print(out, result.journal)
     text = "✅ ALL TESTS PASSED" if result.code == ExitCode.SUCCESS else "❌ CHECK FAILED"
+    if result.code == ExitCode.UNAVAILABLE:  # the network, not a layer of the backend: no verdict on it
+        checked = any(phase.passed for phase in result.phases)
+        text = "⚠ BACKEND NOT REACHED: NO VERDICT" if checked else "⚠ TARGET UNREACHABLE: NOTHING CHECKED"
     _print(out, "", "╔" + "═" * WIDTH + "╗", "║" + text.center(WIDTH - 1) + "║", "╚" + "═" * WIDTH + "╝", "")
     _print(out, f"Exit code: {int(result.code)} ({result.code.meaning})")
     if verbose:
@@ -126,6 +129,8 @@ def _phase(phase: PhaseResult, out: TextIO, *, verbose: bool) -> None:
     label = f"PHASE {phase.number}: {phase.title}" if phase.number else phase.title
     if phase.passed:
         verdict = "✅ PASS"
+    elif phase.code == ExitCode.UNAVAILABLE:  # nothing of this phase was checked: no "auth broken"
+        verdict = "⚠ NOT CHECKED: could not reach the target"
     elif phase.http_status is not None and not 200 <= phase.http_status < 300:
         verdict = f"❌ FAIL (HTTP {phase.http_status})"
     else:

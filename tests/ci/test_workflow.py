@@ -73,3 +73,13 @@ def test_scripts_are_valid_bash():
     bash = shutil.which("bash")
     for script in [*sorted((ROOT / "ci").glob("*.sh")), ROOT / ".ci" / "run"]:
         subprocess.run([bash, "-n", str(script)], check=True)
+
+
+def test_feature_files_are_checked_in_ci_and_before_each_commit_touching_them():
+    assert ".venv/bin/settings-qa check" in (ROOT / "ci" / "lint.sh").read_text()
+    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    check = next(hook for hook in hooks if "settings-qa check" in hook["entry"])
+    for path in ("features/largest_settings.feature", "steps/settings_steps.py", "settings_qa/values.py",
+                 "pytest.ini"):
+        assert re.search(check["files"], path), path
+    assert not re.search(check["files"], "backend/ai_receptionist/main.py")

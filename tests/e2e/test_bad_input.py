@@ -79,7 +79,9 @@ def test_a_refused_connection_exits_69() -> None:
     run = run_e2e("--url", f"http://127.0.0.1:{free_port()}")
 
     assert_one_clear_line(run, 69, "connection refused")
-    assert "PHASE 1: AUTHENTICATION - ❌ FAIL" in run.stdout
+    # Nothing was checked: the report says so and never that authentication is broken.
+    assert "PHASE 1: AUTHENTICATION - ⚠ NOT CHECKED: could not reach the target" in run.stdout
+    assert "TARGET UNREACHABLE: NOTHING CHECKED" in run.stdout and "❌" not in run.stdout
 
 
 def test_an_unknown_host_exits_69() -> None:
@@ -101,6 +103,7 @@ def test_an_html_502_page_exits_69_with_its_title_after_its_retries(serve: Calla
     assert_one_clear_line(run, 69, "the gateway answered HTTP 502 (text/html: 502 Bad Gateway) twice to POST "
                                    "/api/auth/login", "the backend's contract was not reached")
     assert "<html>" not in run.output
+    assert "PHASE 1: AUTHENTICATION - ⚠ NOT CHECKED" in run.stdout and "❌" not in run.stdout
 
 
 def test_a_terminal_without_utf8_still_gets_the_report_and_the_right_code() -> None:

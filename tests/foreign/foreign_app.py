@@ -40,8 +40,9 @@ VARIANTS = {
     "lost-update": "FAULT: a save writes every column from a stale read, so concurrent saves are lost",
     "audit-reverts": "FAULT: the audit writes its whole stale row back, reverting saves made meanwhile",
     "locked-500": "FAULT: a save while another one is writing answers 500 (database is locked)",
+    "row-limit": "FAULT: a row's text columns together must fit 64 KiB: the largest valid settings answer 500",
 }
-FAULTS = ("drop-field", "commit-then-500", "leak-hash", "lost-update", "audit-reverts", "locked-500")
+FAULTS = ("drop-field", "commit-then-500", "leak-hash", "lost-update", "audit-reverts", "locked-500", "row-limit")
 LEGITIMATE = tuple(name for name in VARIANTS if name not in FAULTS)
 
 LOGIN_PATH, BUSINESS_PATH, PREFIX = "/api/auth/login", "/api/business/me", "/receptionist"
@@ -83,7 +84,7 @@ def create_app(
         database,
         stamp=_stamp_with_offset if "utc-offset" in chosen else _stamp_zulu,
         audit_delay=3.0 if "slow-audit" in chosen else audit_seconds,
-        faults=chosen & {"lost-update", "locked-500", "audit-reverts"},
+        faults=chosen & {"lost-update", "locked-500", "audit-reverts", "row-limit"},
     )
     store.create((a.email, a.password, a.business_name) for a in accounts)
     schemas = build_schemas(

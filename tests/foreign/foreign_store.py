@@ -2,7 +2,8 @@
 
 One connection per call. A save runs in one `BEGIN IMMEDIATE` transaction and writes only
 the columns whose value changed; the audit writes only `audit_status`, and only while its
-revision is still the newest. The race faults (`lost-update`, `locked-500`,
+revision is still the newest. `row-limit` adds a trigger that refuses a row whose text columns
+together exceed 64 KiB of UTF-8. The race faults (`lost-update`, `locked-500`,
 `audit-reverts`) replace exactly those guarantees and nothing else.
 """
 
@@ -38,6 +39,14 @@ CREATE TABLE IF NOT EXISTS businesses (
     audit_revision INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL
 );
+"""
+# row-limit: the row sized for a 64 KiB row limit (MySQL's); every single field fits, the largest
+# valid settings (about 220 KB) do not, and the save fails with sqlite3.IntegrityError (a 500).
+ROW_LIMIT = """
+CREATE TRIGGER IF NOT EXISTS row_fits_64k BEFORE UPDATE ON businesses
+WHEN length(CAST(NEW.name || coalesce(NEW.industry, '') || coalesce(NEW.common_services, '')
+     || coalesce(NEW.business_hours, '') || coalesce(NEW.description, '') || NEW.faqs AS BLOB)) > 65535
+BEGIN SELECT RAISE(ABORT, 'row too large'); END;
 """
 FIRST_BUSINESS_ID = 1000  # far from account ids, so confusing the two shows
 TEXT_COLUMNS = ("name", "industry", "common_services", "business_hours", "description")
@@ -90,7 +99,7 @@ class Store:
         conn = self.connect()
         try:
             conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
-            conn.executescript(SCHEMA)
+            conn.executescript(SCHEMA + (ROW_LIMIT if "row-limit" in self.faults else ""))
             conn.execute("BEGIN IMMEDIATE")
             next_business = FIRST_BUSINESS_ID
             for email, password, business_name in accounts:

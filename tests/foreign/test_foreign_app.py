@@ -166,6 +166,19 @@ def test_simple_faults(tmp_path: Path) -> None:
     assert crashing.get().json()["description"] == "kept"
 
 
+def test_row_limit_passes_each_field_at_its_limit_but_not_all_at_once(tmp_path: Path) -> None:
+    limited = Api(tmp_path, ("row-limit",))
+    limited.http = TestClient(limited.http.app, raise_server_exceptions=False)
+    alone = {"description": "é" * 5000, "faqs": [{"question": f"{i}?", "answer": "Yes."} for i in range(50)]}
+    assert limited.put(alone).status_code == 200
+    faq = {"question": "😀" * 500, "answer": "😀" * 2000}
+    largest = {"name": "n" * 200, "industry": "i" * 200, "common_services": "s" * 500,
+               "business_hours": "h" * 200, "description": "é" * 5000, "faqs": [faq] * 50}
+    assert limited.put(largest).status_code == 500
+    assert limited.get().json()["description"] == alone["description"]  # rolled back
+    assert Api(tmp_path / "clean").put(largest).status_code == 200
+
+
 def test_foreign_server_over_http(tmp_path: Path) -> None:
     with ForeignServer(("path-prefix",), workdir=tmp_path) as server:
         assert server.base_url.endswith("/receptionist")

@@ -157,3 +157,17 @@ def test_a_race_fails_the_concurrency_scenario_written_for_it(tmp_path, fault, s
     assert run.code == 1, run.stdout[-3000:]
     assert f"features/test_scenarios.py::{scenario}" in run.failed, run.stdout[-3000:]
     assert "round 1 (seed " in run.stdout  # the failure names the round and its seed
+
+
+def test_limits_that_only_combine_fail_the_largest_settings_and_nothing_else(tmp_path):
+    """row-limit passes every single-field boundary; only the largest valid settings exceed it."""
+    with ForeignServer(["row-limit"], workdir=tmp_path) as server:
+        boundaries = run_suite(server, "features", "-m", "not limits and not concurrency")
+        largest = run_suite(server, "features/largest_settings.feature")
+    assert boundaries.code == 0, boundaries.stdout[-3000:]
+    assert largest.code == 1, largest.stdout[-3000:]
+    assert "features/test_scenarios.py::test_the_largest_valid_settings_are_accepted_and_read_back_exactly" \
+        in largest.failed
+    assert "features/largest_settings.feature:12: Scenario: The largest valid settings are accepted and read back" \
+        in largest.stdout  # the failure leads with the feature file and the scenario's line
+    assert "PUT /api/business/me answered HTTP 500" in largest.stdout

@@ -7,11 +7,15 @@ table of results is printed in the terminal summary and written to reports/mutat
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
 
-from mutations.catalogue import CATALOGUE
+from mutations.catalogue import CATALOGUE, by_id
+from mutations.layers import REPO, layer_env
+from mutations.model import faulty_copy
 from mutations.runner import run_baseline, run_fault
 from mutations.summary import record
 
@@ -31,3 +35,15 @@ def test_fault_is_killed_by_its_expected_layers(request, tmp_path, run_settings,
     outcome = run_fault(fault, tmp_path, run_settings)
     record(request, outcome, started, time.time())
     assert not outcome.problems(), f"{fault.id} ({fault.description}):\n" + "\n".join(outcome.problems())
+
+
+def test_a_limit_that_only_combined_fields_reach_passes_every_other_scenario_and_the_fuzzer(tmp_path, run_settings):
+    """body-size-cap passes every single-field boundary: only the largest-valid-settings scenarios
+    (@limits) see it. Its catalogue test above shows the features layer failing on it."""
+    copy = faulty_copy(REPO / "backend", tmp_path / "backend", by_id("body-size-cap"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "features", "contracts", "-m", "not limits",
+         f"--backend-path={copy}", "--contract-examples", str(run_settings.contract_examples)],
+        cwd=REPO, env=layer_env(run_settings), capture_output=True, text=True, timeout=run_settings.timeout)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout.splitlines()[-1] and "deselected" in done.stdout.splitlines()[-1]

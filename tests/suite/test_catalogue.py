@@ -41,9 +41,12 @@ def test_an_undefined_step_fails_clearly_in_check_and_in_the_run(tmp_path):
     (tmp_path / "typo.feature").write_text(NEW_FEATURE.replace("I save my settings with:", "I store my settings with:"))
     check = _cli("check", str(tmp_path))
     assert check.returncode == 1
-    assert "typo.feature:5: no step definition for 'When I store my settings with:'" in check.stdout
+    assert ("typo.feature:5:5: no step definition for 'When I store my settings with:'; "
+            "did you mean 'When I save my settings with:'?") in check.stdout
     run = run_suite("features/test_scenarios.py", "-q", "-o", f"bdd_features_base_dir={tmp_path}")
-    assert run.returncode == 1 and "Step definition is not found" in run.stdout
+    assert run.returncode == 1
+    assert "When I store my settings with:   (" in run.stdout  # the failure names the step, then why
+    assert "no step definition matches this step; did you mean 'When I save my settings with:'?" in run.stdout
 
 
 def test_check_passes_on_the_shipped_features_and_rejects_bad_usage():
