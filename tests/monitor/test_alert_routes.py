@@ -4,11 +4,14 @@ layer, a slow phase as `degraded`, escalations to their own webhook, and a webho
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
-from conftest import Deployment
+from conftest import EMAIL, REPO, Deployment, clean_environment
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +91,23 @@ def test_a_failing_webhook_keeps_the_exit_code_and_its_alert_goes_with_the_next_
     assert webhook.received[0]["history_run"] == 1
     for run in (refused, again):
         assert webhook.path not in run.output
+
+
+def test_two_checks_writing_one_history_at_once_both_count(fresh: Deployment, webhook, tmp_path):
+    """Two deployments watched from one host into one history, at the same moment: the healthy
+    backend directly and the faulty one directly (the same account, two databases)."""
+    history = tmp_path / "history.sqlite3"
+    environ = clean_environment(QA_EMAIL=EMAIL, QA_PASSWORD=fresh.password, QA_ALERT_WEBHOOK=webhook.url,
+                                QA_HISTORY=str(history), QA_RETRIES="0")
+    checks = [subprocess.Popen([sys.executable, "-m", "settings_qa.e2e", "--url", url, "--json"], cwd=REPO,
+                               env={**environ, "QA_RESTORE_JOURNAL": str(tmp_path / f"journal-{i}.json")},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for i, url in enumerate((fresh.good.base_url, fresh.faulty.base_url))]
+    outputs = [check.communicate(timeout=180) for check in checks]
+
+    assert [check.returncode for check in checks] == [0, 3], outputs
+    assert [json.loads(stdout)["exit_code"] for stdout, _ in outputs] == [0, 3]  # --json stays one document
+    with sqlite3.connect(history) as db:
+        rows = dict(db.execute("SELECT target, exit_code FROM runs").fetchall())
+    assert rows == {fresh.good.base_url: 0, fresh.faulty.base_url: 3}
+    assert webhook.events == ["failing"] and webhook.received[0]["target"] == fresh.faulty.base_url
