@@ -41,12 +41,19 @@ def after_run(result: RunResult, started_at: float, options: WatchOptions, histo
     try:
         state = record_run(record, options, history)
     except (sqlite3.Error, HistoryError, OSError) as exc:
-        print(redact(f"{PROG}: history: this run was not recorded in {options.history}: {exc}; no alert or "
+        print(redact(f"{PROG}: history: this run was not recorded in {options.history} ({exc}); no alert or "
                      "metric was sent"), file=err)
         return None
-    notes = _deliver(record, options, history, clock, err)
+    try:
+        notes = _deliver(record, options, history, clock, err)
+    except (sqlite3.Error, OSError) as exc:  # the run and its alerts are stored: the next run sends them
+        notes = []
+        print(redact(f"{PROG}: history: alerts not sent this time ({exc}); they go with the next run"), file=err)
     notes += _metrics(record, state, options, err)
-    history.add_notes(record.id, notes)
+    try:
+        history.add_notes(record.id, notes)
+    except (sqlite3.Error, OSError) as exc:
+        print(redact(f"{PROG}: history: the notes of run #{record.id} were not kept ({exc})"), file=err)
     escalated = ", escalated" if state.escalated else ""
     failing = f" ({plural(state.consecutive_failures, 'failed run')} in a row{escalated})" \
         if state.status == "failing" else ""

@@ -3,6 +3,7 @@ and a file that is not a history is refused in one line."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import subprocess
 import sys
@@ -12,11 +13,12 @@ import time
 import pytest
 
 from conftest import REPO
+from settings_qa.e2e.outcome import ExitCode, RunResult
 from settings_qa.monitor.alerts import Webhook
 from settings_qa.monitor.options import WatchOptions
 from settings_qa.monitor.record import RunRecord
 from settings_qa.monitor.store import History, HistoryError
-from settings_qa.monitor.watch import record_run
+from settings_qa.monitor.watch import after_run, record_run
 
 TARGET = "https://api.example.test"
 WRITER = textwrap.dedent("""
@@ -111,3 +113,16 @@ def test_a_file_that_is_not_a_history_is_refused(tmp_path):
 def test_a_new_history_is_readable_by_its_owner_only(tmp_path):
     History(tmp_path / "history.sqlite3").close()
     assert (tmp_path / "history.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_history_that_cannot_be_written_is_one_line_and_sends_nothing(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    history = History(path)
+    history.close()  # as if the disk had gone away under it
+    hook = Webhook("http://127.0.0.1:9/hooks/never-called-at-all")
+    result = RunResult(url=TARGET, values_source="report", code=ExitCode.SAVE_FAILED, reason="save failed")
+    err = io.StringIO()
+
+    assert after_run(result, 0.0, WatchOptions(history=path, alerting=(hook,)), history, err=err) is None
+    assert err.getvalue() == (f"settings-e2e: history: this run was not recorded in {path} (Cannot operate on a "
+                              "closed database.); no alert or metric was sent\n")
