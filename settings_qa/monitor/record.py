@@ -19,7 +19,7 @@ from settings_qa.redaction import redact
 
 PHASES = ("authentication", "fetch", "update", "persistence", "restore")
 LAYERS = {1: "authentication", 2: "fetch", 3: "save", 4: "persistence", 5: "contract (invalid data)"}
-REASON_CHARS = 300
+REASON_CHARS = 500  # a restore-journal message (75) names the journal and both ways out
 NETWORK_LINES = 20  # the events kept as lines per run; the counts cover them all
 
 

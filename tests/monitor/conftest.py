@@ -5,8 +5,8 @@ The deployment is the reference backend served by ServedTarget, behind the test 
 tests/network: `deployment.url` is the gateway. `break_save()` points the gateway at a copy of
 the backend with the incident's fault (the auditor's stale import: a description save answers
 500, exit 3), same accounts; `repair()` points it back (the rollback); `cut_off()` makes the
-gateway answer every request with its own error pages (exit 69); `slow(seconds)` delays every
-answer. `settings-e2e` runs as a subprocess with its own restore journal.
+gateway answer every request with its own error pages (exit 69); `rate_limit(rate)` answers 429
+above a rate; `slow(seconds)` delays every answer. `settings-e2e` runs as a subprocess with its own restore journal.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "network"))
 
-from gateway import Gateway, Misbehaviour  # noqa: E402
+from gateway import Gateway, Misbehaviour, TokenBucket  # noqa: E402
 from monitor_servers import Pushgateway, WebhookReceiver  # noqa: E402
 
 from mutations.catalogue import by_id  # noqa: E402
@@ -76,10 +76,15 @@ class Deployment:
 
     def repair(self) -> None:
         self._upstream(self.good.base_url)
-        self.gateway.misbehaviour = Misbehaviour()
+        self.gateway.misbehaviour, self.gateway.bucket = Misbehaviour(), None
 
     def cut_off(self) -> None:
         self.gateway.misbehaviour = Misbehaviour(pages=1.0)
+
+    def rate_limit(self, rate: float) -> None:
+        """Above `rate` requests a second, 429 with Retry-After: 1 (the gateway's token bucket, burst 1)."""
+        self.gateway.misbehaviour = Misbehaviour(rate=rate, burst=1)
+        self.gateway.bucket = TokenBucket(rate, 1)
 
     def slow(self, seconds: float) -> None:
         self.gateway.misbehaviour = Misbehaviour(delay=seconds)
@@ -88,7 +93,7 @@ class Deployment:
         """`settings-e2e --url <the gateway> ARGS`: credentials and journal in the environment; the
         network policy does not retry (QA_RETRIES=0), so an unreachable run ends at once."""
         environ = clean_environment(QA_EMAIL=EMAIL, QA_PASSWORD=self.password, QA_RESTORE_JOURNAL=str(self.journal),
-                                    QA_RETRIES="0", BCRYPT_ROUNDS="4", **env)
+                                    **{"QA_RETRIES": "0", "BCRYPT_ROUNDS": "4", **env})
         return run_command("--url", self.url, *args, env=environ)
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import EMAIL, REPO, Deployment, clean_environment
 
@@ -111,3 +112,21 @@ def test_two_checks_writing_one_history_at_once_both_count(fresh: Deployment, we
         rows = dict(db.execute("SELECT target, exit_code FROM runs").fetchall())
     assert rows == {fresh.good.base_url: 0, fresh.faulty.base_url: 3}
     assert webhook.events == ["failing"] and webhook.received[0]["target"] == fresh.faulty.base_url
+
+
+def test_the_network_events_of_a_run_are_in_its_history_row_and_its_metrics(fresh: Deployment, tmp_path):
+    history, metrics = tmp_path / "history.sqlite3", tmp_path / "m.prom"
+    fresh.rate_limit(3)  # 429 with Retry-After: 1, waited out
+
+    run = fresh.check("--history", str(history), "--metrics-file", str(metrics), QA_RETRIES="3")
+
+    assert run.code == 0, run.output
+    with sqlite3.connect(history) as db:
+        network = json.loads(db.execute("SELECT network FROM runs").fetchone()[0])
+    rate_limited = network["by_cause"]["rate-limited"]
+    assert rate_limited >= 1 and network["by_outcome"] == {"recovered": network["requests_affected"]}
+    assert network["waited_seconds"] >= rate_limited  # each 429 asked for a second at least
+    assert all("rate limited" in line for line in network["lines"])
+    exported = {s.labels.get("cause"): s.value for f in text_string_to_metric_families(metrics.read_text())
+                for s in f.samples if s.name == "settings_e2e_network_events"}
+    assert exported["rate-limited"] == rate_limited and exported["gateway"] == 0
