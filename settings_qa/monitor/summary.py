@@ -102,7 +102,7 @@ def _percent(rate: dict[str, Any]) -> str:
 
 def render(summary: dict[str, Any], last: int) -> list[str]:
     s = summary
-    status = {"ok": "PASSING", "degraded": "DEGRADED", "failing": "FAILING", "unknown": "NO RUNS"}[s["status"]]
+    status = {"ok": "PASSING", "degraded": "DEGRADED", "failing": "FAILING", "unknown": "NO VERDICT YET"}[s["status"]]
     headline = f"{s['target']}: {status}"
     if s["status"] == "failing":
         escalated = ", escalated" if s["escalated"] else ""
