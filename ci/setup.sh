@@ -18,7 +18,7 @@ if [ "$(cat .venv/.settings-qa-stamp 2>/dev/null)" != "$(stamp_of)" ]; then
   pip_install -r ci/requirements-ci.txt
   pip_install --no-deps -e .
   .venv/bin/python -c "import pytest_bdd, pytest_split, schemathesis, allure, xdist, httpx, fastapi, sqlalchemy, faker, jwt, \
-psycopg, bcrypt, uvicorn, check_jsonschema, tenacity, trustme, settings_qa, contracts" \
+psycopg, bcrypt, uvicorn, check_jsonschema, tenacity, trustme, prometheus_client, settings_qa, contracts" \
     || { echo "setup: the toolchain did not install" >&2; exit 1; }
   stamp_of > .venv/.settings-qa-stamp
 fi

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from functools import partial
 from typing import NoReturn, Sequence
 
@@ -27,6 +28,9 @@ from settings_qa.e2e.check import SettingsCheck
 from settings_qa.e2e.outcome import ExitCode, RunResult
 from settings_qa.e2e.values import REPORT_VALUES, new_seed, random_values
 from settings_qa.journal import Journal, JournalPending
+from settings_qa.monitor import history_cli, watch
+from settings_qa.monitor import options as watch_options
+from settings_qa.monitor.store import HistoryError
 from settings_qa.net import events
 from settings_qa.net import options as net_options
 from settings_qa.net.transport import build_client, configure
@@ -77,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     network = parser.add_argument_group("network (the same as the suite's; README: running against production)")
     for name, (env, text) in net_options.HELP.items():
         network.add_argument("--" + name.replace("_", "-"), default=None, help=f"{text}. Env: {env}")
+    watch_options.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -141,6 +146,8 @@ def _safe_argv_summary(argv: Sequence[str]) -> str:
 
 def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["history"]:  # `settings-e2e history PATH`: read the history, check nothing
+        return history_cli.run(argv[1:])
     try:
         args = build_parser().parse_args(argv)
     except UsageError as exc:
@@ -153,16 +160,22 @@ def run(argv: Sequence[str] | None = None) -> int:
         email, password = read_credentials(os.environ)
         strict = args.strict or strict_from_environment(os.environ)
         network = network_options(args, os.environ)
-    except UsageError as exc:
+        watching = watch_options.resolve({name: getattr(args, name) for name in watch_options.HELP}, os.environ, url)
+        history = watch.open_history(watching)
+    except (UsageError, ValueError, HistoryError) as exc:
         return _usage(str(exc), as_json=args.json)
     configure(network.policy, None, network.ca_bundle)
     signals.install()
     journal = Journal(network.journal, tool=PROG)
+    started_at = time.time()
     try:
         journal.check(url, [email])
     except JournalPending as pending:
         print(f"{PROG}: exit {int(ExitCode.RESTORE_PENDING)} ({ExitCode.RESTORE_PENDING.meaning}): "
               f"{redact(pending)}", file=sys.stderr)
+        if history is not None:
+            watch.after_run(RunResult(url=redact(url), values_source="report", code=ExitCode.RESTORE_PENDING,
+                                      reason=str(pending)), started_at, watching, history)
         return int(ExitCode.RESTORE_PENDING)
 
     seed = args.seed if args.seed is not None else (new_seed() if args.random else None)
@@ -191,6 +204,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     line = render.failure_line(result)
     if line:
         print(line, file=sys.stderr)
+    if history is not None:
+        watch.after_run(result, started_at, watching, history)
     return int(result.code)
 
 

@@ -46,10 +46,11 @@ def test_the_reference_backend_is_judged_strictly_in_ci():
 
 def test_post_deploy_reads_url_and_credentials_from_secrets_only():
     job = _workflow()["jobs"]["post-deploy"]
-    step = next(s for s in job["steps"] if "settings-e2e" in s.get("run", ""))
-    assert "${{ secrets.API_URL }}" in step["run"]
-    assert step["env"] == {"QA_EMAIL": "${{ secrets.QA_EMAIL }}", "QA_PASSWORD": "${{ secrets.QA_PASSWORD }}"}
-    assert "PASSWORD" not in step["run"]
+    step = next(s for s in job["steps"] if "ci/post-deploy.sh" in s.get("run", ""))
+    assert step["env"] == {"API_URL": "${{ secrets.API_URL }}", "QA_EMAIL": "${{ secrets.QA_EMAIL }}",
+                           "QA_PASSWORD": "${{ secrets.QA_PASSWORD }}"}
+    assert "PASSWORD" not in step["run"] and "${{" not in step["run"]
+    assert "rollback recommended" in (ROOT / "ci" / "post-deploy.sh").read_text()  # tests/monitor runs it
 
 
 def test_post_deploy_keeps_the_restore_journal_when_the_check_does_not_finish():
@@ -58,7 +59,7 @@ def test_post_deploy_keeps_the_restore_journal_when_the_check_does_not_finish():
     keep = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
     assert keep["if"] == "failure() || cancelled()" and keep["with"]["path"] == journal
     steps = [s.get("run", "") or s.get("uses", "") for s in job["steps"]]
-    assert steps.index(keep["uses"]) > next(i for i, s in enumerate(steps) if "settings-e2e" in s)
+    assert steps.index(keep["uses"]) > next(i for i, s in enumerate(steps) if "ci/post-deploy.sh" in s)
 
 
 def test_every_script_the_workflow_calls_exists_and_ci_run_uses_the_same():
