@@ -131,8 +131,12 @@ def gateway_502() -> Starlette:
     return Starlette(routes=[Route("/{path:path}", any_path, methods=["GET", "POST", "PUT"])])
 
 
-def slow(seconds: float) -> Starlette:
+def slow(seconds: float, seen: list[str] | None = None) -> Starlette:
+    """Answers every request `seconds` late; `seen` collects the paths it was asked for."""
+
     async def any_path(request: Any) -> Response:
+        if seen is not None:
+            seen.append(f"{request.method} {request.url.path}")
         await asyncio.sleep(seconds)
         return PlainTextResponse("too late")
 
