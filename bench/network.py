@@ -1,7 +1,7 @@
 """The transport's figures for BENCHMARKS.md ("Behind a rate limit", "Clean network").
 
     .venv/bin/python bench/network.py                    # both parts; the before of part 2 is BASELINE
-    .venv/bin/python bench/network.py --rate 20 --runs 3 --baseline <rev>|none
+    .venv/bin/python bench/network.py --rate 20 --runs 3 --baseline <rev>|none --after <rev>
 
 1. Behind a rate limit: the reference backend (served, BCRYPT_ROUNDS=4) behind
    tests/network/gateway.py limiting to R requests a second (a token bucket of R: one second's
@@ -9,7 +9,9 @@
    --contract-examples 5`), once without `--rate-limit` and once with it just under R (R - 1).
    For each: requests the gateway saw, 429s it answered, the suite's own count of waits and
    time waited, the time spent pacing, the wall time, and wall / (requests / R).
-2. Clean network, before and after the transport: the same suite straight against the
+2. One request, plain httpx against the one transport: the same GET to the served backend
+   (`--requests` times, alternating rounds), wall and CPU time per request, in this process.
+3. Clean network, before and after the transport: the same suite straight against the
    backend (no gateway), and the default embedded run (`pytest -n 2`), on this checkout and on
    BASELINE (checked out in a temporary git worktree, run with the same venv), alternating,
    the median of `--runs`.
@@ -82,16 +84,51 @@ def rate_limited(served: ServedTarget, rate: float) -> None:
     print()
 
 
-def clean_network(served: ServedTarget, baseline: str, runs: int) -> None:
-    checkouts = {"after": REPO}
-    worktree = None
-    if baseline != "none":
-        worktree = Path(tempfile.mkdtemp()) / "before"
-        subprocess.run(["git", "worktree", "add", "--quiet", "--detach", str(worktree), baseline], cwd=REPO,
+def per_request(served: ServedTarget, requests: int, rounds: int = 5) -> None:
+    import httpx
+
+    from settings_qa.client import ApiClient
+    from settings_qa.net.transport import build_client
+
+    account = served.accounts["primary"]
+    clients = {"plain httpx.Client": lambda: httpx.Client(base_url=served.base_url, timeout=30),
+               "the one transport (build_client)": lambda: build_client(served.base_url, timeout=30)}
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in clients}
+    for _ in range(rounds):
+        for label, make in clients.items():
+            with make() as http:
+                api = ApiClient(http)
+                token = api.login(account.email, account.password).json()["access_token"]
+                wall, cpu = time.perf_counter(), time.process_time()
+                for _ in range(requests):
+                    api.get_business(token)
+                samples[label].append(((time.perf_counter() - wall) / requests * 1000,
+                                       (time.process_time() - cpu) / requests * 1000))
+    print(f"## One request on a clean network: GET /api/business/me to the served backend, {requests} requests "
+          f"a round, median of {rounds} alternating rounds")
+    print("| client | wall per request (ms) | CPU per request, this process (ms) |")
+    print("|---|---:|---:|")
+    for label, values in samples.items():
+        print(f"| {label} | {statistics.median(v[0] for v in values):.2f} | {statistics.median(v[1] for v in values):.3f} |")
+    print()
+
+
+def clean_network(served: ServedTarget, baseline: str, after: str | None, runs: int) -> None:
+    """`after` None: this checkout; a revision: that commit (so that both sides run the same tests)."""
+    worktrees: list[Path] = []
+
+    def checkout(revision: str) -> Path:
+        worktrees.append(Path(tempfile.mkdtemp()) / revision)
+        subprocess.run(["git", "worktree", "add", "--quiet", "--detach", str(worktrees[-1]), revision], cwd=REPO,
                        check=True)
-        checkouts = {"before": worktree, "after": REPO}
+        return worktrees[-1]
+
+    checkouts = {"after": checkout(after) if after else REPO}
+    if baseline != "none":
+        checkouts = {"before": checkout(baseline), **checkouts}
     try:
-        print(f"## Clean network, before ({baseline}) and after: median of {runs} alternating runs")
+        print(f"## Clean network, before ({baseline}) and after ({after or 'this checkout'}): median of {runs} "
+              "alternating runs")
         print("| run | " + " | ".join(f"{label} (s)" for label in checkouts) + " | after / before |")
         print("|---|" + "---:|" * (len(checkouts) + 1))
         for name, url in (("deployment, served backend, no gateway", served.base_url),
@@ -109,7 +146,7 @@ def clean_network(served: ServedTarget, baseline: str, runs: int) -> None:
                                               for label in checkouts) + f" | {ratio} |")
         print()
     finally:
-        if worktree is not None:
+        for worktree in worktrees:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO, check=False)
 
 
@@ -118,7 +155,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default=BASELINE)
-    parser.add_argument("--parts", default="rate,clean")
+    parser.add_argument("--after", default=None, help="a revision to measure as 'after' (default: this checkout)")
+    parser.add_argument("--parts", default="rate,request,clean")
+    parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python "
@@ -131,8 +170,10 @@ def main() -> None:
     with ServedTarget(REPO / "backend", workdir, "bench", names, environ={**os.environ, "BCRYPT_ROUNDS": "4"}) as served:
         if "rate" in args.parts:
             rate_limited(served, args.rate)
+        if "request" in args.parts:
+            per_request(served, args.requests)
         if "clean" in args.parts:
-            clean_network(served, args.baseline, args.runs)
+            clean_network(served, args.baseline, args.after, args.runs)
 
 
 if __name__ == "__main__":
