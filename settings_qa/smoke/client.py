@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from settings_qa.smoke.settings import SmokeSettings
@@ -23,6 +24,16 @@ SERVER = Path(__file__).with_name("server.py")
 
 class ImportServerError(RuntimeError):
     pass
+
+
+@dataclass
+class Verdict:
+    static: list[dict] = field(default_factory=list)  # what cannot succeed, checked without running it
+    imported: dict | None = None  # the isolated import's verdict (None for __main__: never imported)
+
+    @property
+    def ok(self) -> bool:
+        return not self.static and (self.imported is None or self.imported["ok"])
 
 
 class ImportServer:
@@ -46,24 +57,19 @@ class ImportServer:
         )
         self._process.stdin.write(json.dumps(request).encode())
         self._process.stdin.close()
-        self._verdicts: dict[tuple[str, str], dict] = {}
+        self._imported = set(request["runtime"])
+        self._verdicts: dict[str, Verdict] = {}
+        self._received: dict[str, set[str]] = {}  # module -> the kinds of verdict received
         self._pending = b""
         self._ended = False
 
-    def static(self, module: str) -> list[dict]:
-        """Import statements of `module` that do not resolve (empty when all do)."""
-        return self._wait("static", module)["problems"]
-
-    def isolated_import(self, module: str) -> dict:
-        """{"ok": bool, "problem": {...}} for importing `module` with none of the package loaded."""
-        return self._wait("import", module)
-
-    def _wait(self, kind: str, module: str) -> dict:
+    def verdict(self, module: str) -> Verdict:
+        """The module's verdict: its static problems and its isolated import."""
         # Quiet for longer than one import may take: the server is stuck, not slow.
         patience = self.settings.timeout + 30
-        while (kind, module) not in self._verdicts:
+        while not self._complete(module):
             if self._ended:
-                raise ImportServerError(f"the import server gave no {kind} verdict for {module}\n{self._stderr_tail()}")
+                raise ImportServerError(f"the import server gave no verdict for {module}\n{self._stderr_tail()}")
             if not select.select([self._process.stdout], [], [], patience)[0]:
                 raise ImportServerError(f"no answer from the import server for {patience:g} s")
             chunk = os.read(self._process.stdout.fileno(), 1 << 16)
@@ -71,15 +77,26 @@ class ImportServer:
             *lines, self._pending = (self._pending + chunk).split(b"\n")
             for line in lines:
                 self._receive(json.loads(line))
-        return self._verdicts[kind, module]
+        return self._verdicts[module]
+
+    def _complete(self, module: str) -> bool:
+        received = self._received.get(module, ())
+        return "static" in received and ("import" in received or module not in self._imported)
 
     def _receive(self, message: dict) -> None:
-        if message["kind"] == "fatal":
+        kind = message["kind"]
+        if kind == "fatal":
             raise ImportServerError(message["message"])
-        if message["kind"] == "done":
+        if kind == "done":
             self._ended = True
             return
-        self._verdicts[message["kind"], message["module"]] = _relative_paths(message, self.settings.source_root)
+        message = _relative_paths(message, self.settings.source_root)
+        verdict = self._verdicts.setdefault(message["module"], Verdict())
+        self._received.setdefault(message["module"], set()).add(kind)
+        if kind == "static":
+            verdict.static = message["problems"]
+        else:
+            verdict.imported = {k: v for k, v in message.items() if k not in ("kind", "module")}
 
     def _stderr_tail(self) -> str:
         self._stderr.seek(0)

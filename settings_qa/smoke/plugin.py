@@ -2,8 +2,9 @@
 
 - options, ini keys and environment variables (settings.py);
 - plugin loading for smoke-only and other runs (startup.py);
-- one test item per module: `source_module` parametrizes the static check over every module,
-  `importable_module` the isolated import over every module but `__main__`;
+- one test item per module: `smoke_module` parametrizes `test_imports` over every module
+  (one item, not one per check: pytest's own cost per item is most of a run's time once the
+  package has hundreds of modules);
 - the `smoke_server` fixture: the import server (client.py), started before collection in a
   smoke-only run, on first use otherwise. This process never imports the package.
 """
@@ -50,11 +51,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    for fixture, keep in (("source_module", lambda m: True),
-                          ("importable_module", lambda m: m.rpartition(".")[2] != "__main__")):
-        if fixture in metafunc.fixturenames:
-            modules = [m for m in _modules(metafunc.config) if keep(m)]
-            metafunc.parametrize(fixture, modules, ids=modules)
+    if "smoke_module" in metafunc.fixturenames:
+        modules = _modules(metafunc.config)
+        metafunc.parametrize("smoke_module", modules, ids=modules)
 
 
 @pytest.fixture(scope="session")
