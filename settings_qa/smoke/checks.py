@@ -3,7 +3,7 @@
 1. reads every module with `ast` and pre-imports the modules outside the tree that they
    import (standard library and installed distributions) - never a module of the tree;
 2. imports each module of the package in isolation (forks.py), a few at a time;
-3. meanwhile resolves every import statement statically (resolution.py).
+3. meanwhile resolves every import statement and module attribute statically (resolution.py).
 One JSON line per verdict (`{"kind": "static"}`, `{"kind": "import"}`), then `{"kind": "done"}`.
 
 Stdlib only: loaded by path (server.py) into the import server's interpreter.
@@ -47,8 +47,11 @@ def serve(request: dict) -> None:
         return
 
     def check_statically() -> None:
+        resolver.package_sets = [(module, ref.binding, ref.chain) for module in request["static"]
+                                 for ref in resolver.references(module).sets]
         for module in request["static"]:
-            emit({"kind": "static", "module": module, "problems": resolver.problems(module)})
+            problems, notes = resolver.problems(module)
+            emit({"kind": "static", "module": module, "problems": problems, "notes": notes})
 
     request = {**request, "server": str(Path(__file__).with_name("server.py"))}
     runner = forks.run_forked if request["isolation"] == "fork" else forks.run_subprocesses

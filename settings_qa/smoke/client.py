@@ -30,6 +30,7 @@ class ImportServerError(RuntimeError):
 class Verdict:
     static: list[dict] = field(default_factory=list)  # what cannot succeed, checked without running it
     imported: dict | None = None  # the isolated import's verdict (None for __main__: never imported)
+    notes: list[dict] = field(default_factory=list)  # what was not decided statically, and why
 
     @property
     def ok(self) -> bool:
@@ -63,6 +64,11 @@ class ImportServer:
         self._pending = b""
         self._ended = False
 
+    @property
+    def checked(self) -> list[str]:
+        """The modules whose verdict has arrived."""
+        return [m for m in self._verdicts if self._complete(m)]
+
     def verdict(self, module: str) -> Verdict:
         """The module's verdict: its static problems and its isolated import."""
         # Quiet for longer than one import may take: the server is stuck, not slow.
@@ -94,7 +100,7 @@ class ImportServer:
         verdict = self._verdicts.setdefault(message["module"], Verdict())
         self._received.setdefault(message["module"], set()).add(kind)
         if kind == "static":
-            verdict.static = message["problems"]
+            verdict.static, verdict.notes = message["problems"], message["notes"]
         else:
             verdict.imported = {k: v for k, v in message.items() if k not in ("kind", "module")}
 

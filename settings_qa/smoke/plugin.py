@@ -63,6 +63,17 @@ def smoke_server(pytestconfig: pytest.Config) -> ImportServer:
     return pytestconfig.stash[_SERVER]
 
 
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    server = config.stash.get(_SERVER, None)
+    if server is None or config.option.verbose <= 0:
+        return
+    notes = [(m, n) for m in server.checked for n in server.verdict(m).notes]
+    if notes:
+        terminalreporter.section("smoke: not decided statically (no finding)", sep="-")
+        for module, note in notes:
+            terminalreporter.write_line(f"{module}:{note['line']}: `{note['text']}`: {note['why']}")
+
+
 def _modules(config: pytest.Config) -> list[str]:
     if _MODULES not in config.stash:
         try:

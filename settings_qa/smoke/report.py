@@ -28,7 +28,14 @@ def describe_static(module: str, problems: list[dict]) -> str:
 
 
 def _count(problems: list[dict]) -> str:
-    return f"{len(problems)} import{'s' if len(problems) > 1 else ''} cannot succeed"
+    imports = sum(p.get("kind") != "attribute" for p in problems)
+    attributes = len(problems) - imports
+    said = []
+    if imports:
+        said.append(f"{imports} import{'s' if imports > 1 else ''} cannot succeed")
+    if attributes:
+        said.append(f"{attributes} module attribute{'s do' if attributes > 1 else ' does'} not exist")
+    return "; ".join(said)
 
 
 def describe_import(module: str, problem: dict) -> str:
