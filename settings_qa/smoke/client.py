@@ -30,7 +30,7 @@ class ImportServerError(RuntimeError):
 class Verdict:
     static: list[dict] = field(default_factory=list)  # what cannot succeed, checked without running it
     imported: dict | None = None  # the isolated import's verdict (None for __main__: never imported)
-    notes: list[dict] = field(default_factory=list)  # what was not decided statically, and why
+    notes: list[dict] = field(default_factory=list)  # what was not decided statically, or judged again, and why
 
     @property
     def ok(self) -> bool:
@@ -43,8 +43,8 @@ class ImportServer:
         self._stderr = tempfile.TemporaryFile()
         request = {
             "root": str(settings.source_root),
-            "static": modules,
-            "runtime": [m for m in modules if m.rpartition(".")[2] != "__main__"],
+            "package": settings.package,
+            "modules": modules,
             "isolation": settings.isolation,
             "jobs": settings.jobs,
             "timeout": settings.timeout,
@@ -58,7 +58,7 @@ class ImportServer:
         )
         self._process.stdin.write(json.dumps(request).encode())
         self._process.stdin.close()
-        self._imported = set(request["runtime"])
+        self._imported = {m for m in modules if m.rpartition(".")[2] != "__main__"}
         self._verdicts: dict[str, Verdict] = {}
         self._received: dict[str, set[str]] = {}  # module -> the kinds of verdict received
         self._pending = b""
@@ -100,9 +100,11 @@ class ImportServer:
         verdict = self._verdicts.setdefault(message["module"], Verdict())
         self._received.setdefault(message["module"], set()).add(kind)
         if kind == "static":
-            verdict.static, verdict.notes = message["problems"], message["notes"]
+            verdict.static, verdict.notes = message["problems"], message["notes"] + verdict.notes
         else:
-            verdict.imported = {k: v for k, v in message.items() if k not in ("kind", "module")}
+            verdict.imported = {k: v for k, v in message.items() if k not in ("kind", "module", "note")}
+            if message.get("note"):
+                verdict.notes.append({"line": 0, "text": message["module"], "why": message["note"]})
 
     def _stderr_tail(self) -> str:
         self._stderr.seek(0)

@@ -6,6 +6,9 @@
   module's closure again: the time grew with modules x closure.
 - `try_import`: import a module, catch whatever its import raises (SystemExit and
   KeyboardInterrupt included), describe it (failures.py).
+- `Visibility`: in a shared child (forks.py), the package's modules that may stay loaded
+  while the next module is imported; the others are taken out of `sys.modules` (and off
+  their parent package) and put back when a later module may see them.
 
 Stdlib only: this module is loaded by path into the import server's interpreter.
 """
@@ -17,6 +20,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
+import sys
 import warnings
 
 from .failures import describe_failure
@@ -37,7 +41,7 @@ class CompiledTree(importlib.abc.MetaPathFinder):
             if path is None or not path.is_file():
                 continue
             try:
-                code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+                code = compile(tree.source(module), str(path), "exec", dont_inherit=True)
             except (SyntaxError, ValueError):
                 continue
             self.entries[module] = (str(path), code, path.name == "__init__.py")
@@ -69,3 +73,43 @@ def try_import(module: str, tree, warnings_as_errors: bool) -> dict:
     except BaseException as exc:  # SystemExit and KeyboardInterrupt at import time count too
         return {"ok": False, "problem": describe_failure(exc, tree)}
     return {"ok": True}
+
+
+class Visibility(importlib.abc.MetaPathFinder):
+    """Which of the package's modules are loaded; `show_only(names)` hides the others."""
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+        self.loaded: set[str] = set()  # of the package, possibly in sys.modules
+        self.hidden: dict[str, object] = {}  # taken out of sys.modules
+        sys.meta_path.insert(0, self)
+
+    def find_spec(self, name, path=None, target=None):
+        if name == self.package or name.startswith(self.package + "."):
+            self.loaded.add(name)
+        return None  # only watching: the real finders find it
+
+    def show_only(self, names: set[str]) -> None:
+        """Hide the loaded modules not in `names`; show the hidden ones in it. A parent package,
+        hidden or not, loses (or regains) the attribute naming the module."""
+        modules, hidden = sys.modules, self.hidden
+        for name in self.loaded - names:
+            module = modules.pop(name, None)
+            if module is None:
+                continue
+            hidden[name] = module
+            parent, _, child = name.rpartition(".")
+            owner = modules.get(parent) or hidden.get(parent)
+            if owner is not None and owner.__dict__.get(child) is module:
+                delattr(owner, child)
+        self.loaded &= names
+        for name in names & hidden.keys():
+            module = hidden.pop(name)
+            if name in modules:
+                continue  # imported again meanwhile: that copy stays
+            modules[name] = module
+            self.loaded.add(name)
+            parent, _, child = name.rpartition(".")
+            owner = modules.get(parent) or hidden.get(parent)
+            if owner is not None:
+                setattr(owner, child, module)

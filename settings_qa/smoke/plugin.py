@@ -69,9 +69,10 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         return
     notes = [(m, n) for m in server.checked for n in server.verdict(m).notes]
     if notes:
-        terminalreporter.section("smoke: not decided statically (no finding)", sep="-")
+        terminalreporter.section("smoke: not decided, or judged again (no finding)", sep="-")
         for module, note in notes:
-            terminalreporter.write_line(f"{module}:{note['line']}: `{note['text']}`: {note['why']}")
+            where = f"{module}:{note['line']}: `{note['text']}`" if note["line"] else module
+            terminalreporter.write_line(f"{where}: {note['why']}")
 
 
 def _modules(config: pytest.Config) -> list[str]:

@@ -30,9 +30,11 @@ class Option:
 OPTIONS = (
     Option("smoke_package", "QA_SMOKE_PACKAGE", "ai_receptionist", "package to check (dotted name)"),
     Option("smoke_path", "QA_SMOKE_PATH", "backend", "source root: the folder that holds the package"),
-    Option("smoke_isolation", "QA_SMOKE_ISOLATION", "fork",
-           "fork: children of an interpreter warmed with third-party modules only; "
-           "subprocess: a new interpreter per module (slower)", ("fork", "subprocess")),
+    Option("smoke_isolation", "QA_SMOKE_ISOLATION", "shared",
+           "shared: a few children of an interpreter warmed with third-party modules only, each module "
+           "imported with only what its own imports run loaded, and a child of its own if it fails; "
+           "fork: a child of its own for every module; subprocess: a new interpreter per module (slowest)",
+           ("shared", "fork", "subprocess")),
     Option("smoke_jobs", "QA_SMOKE_JOBS", "0", "modules imported at once (0: one per CPU)"),
     Option("smoke_timeout", "QA_SMOKE_TIMEOUT", "30", "seconds one module may take to import"),
     Option("smoke_warnings", "QA_SMOKE_WARNINGS", "error",

@@ -74,6 +74,6 @@ def test_dynamic_patterns_stay_green(run, module):
 
 def test_what_was_not_decided_is_said_in_verbose_output(run):
     _, _, output = run
-    notes = output.split("smoke: not decided statically (no finding)")[1]
+    notes = output.split("smoke: not decided, or judged again (no finding)")[1]
     assert "acme.uses_legacy:5: `legacy.SessionLocal`: acme.legacy: it defines a module-level __getattr__ (PEP 562)" in notes
     assert "acme.speed:8: `json.dumps`: `json` is bound to more than one thing here" in notes
