@@ -1,12 +1,14 @@
 """Import smoke of the backend package: `pytest -m smoke` (see smoke/README.md).
 
 One test per module, and this process imports none of the package. Each module is checked twice:
-- statically: each `import a.b` and `from a.b import name`, also in function bodies and
-  conditional branches, names a module and a name that exist;
-- at run time: the module imports in a process that has imported nothing of its package
-  before, so a module that works only after another one was imported fails here.
+- statically: each `import a.b` and `from a.b import name`, and each attribute read from an
+  imported module (`database.SessionLocal`), also in function bodies and conditional
+  branches, names a module and a name that exist;
+- at run time: the module imports in a process where none of its package's other modules
+  are loaded, so a module that works only after another one was imported fails here.
+A module unchanged since its last green verdict is not checked again (the cache).
 
-The package, its source root and the isolation are configurable (`pytest --help`, "smoke").
+The package, its source root, the isolation and the cache are configurable (`pytest --help`, "smoke").
 """
 
 import pytest

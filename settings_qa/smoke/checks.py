@@ -1,24 +1,27 @@
 """What the import server does with one request, and the messages it writes.
 
-1. reads every module with `ast` (its imports: graph.py) and pre-imports the modules outside
-   the tree that they import (standard library and installed distributions) - never a
-   module of the tree;
-2. imports each module of the package in isolation (forks.py), a few at a time, each after
-   the modules it runs;
-3. meanwhile resolves every import statement and module attribute statically (resolution.py).
-One JSON line per verdict (`{"kind": "static"}`, `{"kind": "import"}`), then `{"kind": "done"}`.
+1. plans: hashes every module, reads the cache (cache.py) and each file's facts (graph.py),
+   and answers at once for the modules unchanged since their last green verdict
+   (`{"kind": "cached"}`); the plan itself (`{"kind": "plan"}`: the keys, the new facts) is
+   what pytest's process writes back to the cache at the end;
+2. for the other modules: pre-imports the modules outside the tree that their imports run
+   (standard library and installed distributions) - never a module of the tree;
+3. imports each of them in isolation (forks.py), and meanwhile resolves their imports and
+   module attributes statically (resolution.py): `{"kind": "import"}` and `{"kind": "static"}`
+   per module, then `{"kind": "done"}`.
 
 Stdlib only: loaded by path (server.py) into the import server's interpreter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 from pathlib import Path
 
-from . import forks, graph
+from . import cache, forks, graph
 from .analyzer import SourceTree
 from .importing import try_import
 from .resolution import Resolver
@@ -26,7 +29,7 @@ from .resolution import Resolver
 
 class Emitter:
     def __init__(self) -> None:
-        self.fd = os.dup(1)  # verdicts go here; the tree's own prints go to stderr
+        self.fd = os.dup(1)  # messages go here; the tree's own prints go to stderr
         os.dup2(2, 1)
 
     def __call__(self, message: dict) -> None:
@@ -40,36 +43,76 @@ def serve(request: dict) -> None:
     tree = SourceTree(root)
     resolver = Resolver(tree)
     modules = request["modules"]
-    facts = {m: graph.facts_of(resolver, m) for m in modules}
-    imports = graph.build(modules, facts, tree)
-    for module in sorted(set().union(*(graph.external_modules(facts[m], tree) for m in modules))):
+    plan = Plan(tree, resolver, modules, request)
+    emit({"kind": "plan", "context": plan.context, "hashes": plan.hashes, "facts": plan.new_facts,
+          "keys": plan.keys})
+    for module, notes in plan.cached.items():
+        emit({"kind": "cached", "module": module, "notes": notes})
+    pending = [m for m in modules if m not in plan.cached]
+    if pending and not _check(request, tree, resolver, plan, pending, emit):
+        return
+    emit({"kind": "done"})
+
+
+class Plan:
+    """Which modules need checking: the keys of this run against the cached green verdicts."""
+
+    def __init__(self, tree: SourceTree, resolver: Resolver, modules: list[str], request: dict) -> None:
+        self.hashes = {m: cache.content_hash(tree.source(m)) for m in modules}
+        settings = {k: request[k] for k in ("package", "root", "isolation", "warnings", "timeout")}
+        self.context = cache.context(settings)
+        table = cache.load(Path(request["cache"]) if request.get("cache") else None, self.context)
+        self.facts, self.new_facts = {}, {}
+        for module in modules:
+            facts = table["facts"].get(self.hashes[module])
+            if facts is None:
+                facts = self.new_facts[self.hashes[module]] = graph.facts_of(resolver, module)
+            self.facts[module] = facts
+        self.graph = graph.build(modules, self.facts, tree)
+        nodes = {name: self.hashes.get(name) or _node_hash(tree, name) for name in self.graph.nodes}
+        self.sets = sorted((m, *map(tuple, pair)) for m in modules for pair in self.facts[m]["sets"])
+        sets_digest = hashlib.sha1(repr(self.sets).encode()).hexdigest()
+        self.keys = cache.keys(self.graph, nodes, self.context, sets_digest)
+        self.cached = {m: entry[1] for m, entry in table["green"].items()
+                       if m in self.keys and entry[0] == self.keys[m]}
+
+
+def _node_hash(tree: SourceTree, name: str) -> str:
+    path = tree.path_of(name)
+    return "absent" if path is None else "folder" if path.is_dir() else cache.content_hash(tree.source(name))
+
+
+def _check(request: dict, tree: SourceTree, resolver: Resolver, plan: Plan, pending: list[str], emit) -> bool:
+    resolver.package_sets = plan.sets
+    runtime = [m for m in plan.graph.order if m in set(pending) and m.rpartition(".")[2] != "__main__"]
+    running = 0
+    for module in runtime:
+        running |= plan.graph.runs[module]
+    for module in sorted(set().union(*(graph.external_modules(plan.facts[m], tree)
+                                       for m in {*pending, *graph.members(running, plan.graph.nodes)}))):
         resolver.load_external(module)
     package = request["package"]
     leaked = sorted(m for m in sys.modules if m == package or m.startswith(package + "."))
     if leaked:
         emit({"kind": "fatal", "message": f"pre-importing third-party modules imported {', '.join(leaked)} "
                                           "of the tree itself: isolation is void; use isolation=subprocess"})
-        return
-    runtime = [m for m in imports.order if m.rpartition(".")[2] != "__main__"]
-
+        return False
     def view(module: str) -> set[str]:  # what may stay loaded while `module` is imported (shared)
-        return set(graph.members(imports.runs[module] & ~imports.cycles[module], imports.nodes))
+        return set(graph.members(plan.graph.runs[module] & ~plan.graph.cycles[module], plan.graph.nodes))
 
     def check_statically() -> None:
-        resolver.package_sets = [(module, ref.binding, ref.chain) for module in modules
-                                 for ref in resolver.references(module).sets]
-        for module in modules:
+        for module in pending:
             problems, notes = resolver.problems(module)
             emit({"kind": "static", "module": module, "problems": problems, "notes": notes})
 
     jobs = max(1, min(request["jobs"], len(runtime)))
     if request["isolation"] == "shared":  # neighbours in the order run the same modules
-        shares = graph.split(imports, runtime, jobs)
+        shares = graph.split(plan.graph, runtime, jobs)
     else:
         shares = [runtime[k::jobs] for k in range(jobs)]
     forks.run({**request, "server": str(Path(__file__).with_name("server.py"))}, tree, shares, view, emit,
               check_statically)
-    emit({"kind": "done"})
+    return True
 
 
 def child_main(module: str, result_path: str, warnings_mode: str) -> None:

@@ -1,4 +1,5 @@
-"""The pytest side of the import server: start server.py, hand out its verdicts per module.
+"""The pytest side of the import server: start server.py, hand out its verdicts per module,
+and write the green ones to the cache when the session ends.
 
 The server runs beside pytest (started as early as the run is known to be smoke-only), so
 its warm-up overlaps pytest's own start-up; a test blocks only until its module's verdict
@@ -17,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from settings_qa.smoke import cache
 from settings_qa.smoke.settings import SmokeSettings
 
 SERVER = Path(__file__).with_name("server.py")
@@ -30,7 +32,8 @@ class ImportServerError(RuntimeError):
 class Verdict:
     static: list[dict] = field(default_factory=list)  # what cannot succeed, checked without running it
     imported: dict | None = None  # the isolated import's verdict (None for __main__: never imported)
-    notes: list[dict] = field(default_factory=list)  # what was not decided statically, or judged again, and why
+    notes: list[dict] = field(default_factory=list)  # what was not decided statically, and why
+    cached: bool = False  # unchanged since its last green verdict: not checked again
 
     @property
     def ok(self) -> bool:
@@ -38,7 +41,8 @@ class Verdict:
 
 
 class ImportServer:
-    def __init__(self, settings: SmokeSettings, modules: list[str]) -> None:
+    def __init__(self, settings: SmokeSettings, modules: list[str], cache_file: Path | None = None) -> None:
+        """`cache_file`: the cache to read (None: check every module)."""
         self.settings = settings
         self._stderr = tempfile.TemporaryFile()
         request = {
@@ -49,6 +53,7 @@ class ImportServer:
             "jobs": settings.jobs,
             "timeout": settings.timeout,
             "warnings": settings.warnings,
+            "cache": str(cache_file) if cache_file is not None else None,
         }
         # -P: the server's folder is not put on sys.path; only the source root is.
         # A session of its own, so that close() can stop the server and its children together.
@@ -60,7 +65,8 @@ class ImportServer:
         self._process.stdin.close()
         self._imported = {m for m in modules if m.rpartition(".")[2] != "__main__"}
         self._verdicts: dict[str, Verdict] = {}
-        self._received: dict[str, set[str]] = {}  # module -> the kinds of verdict received
+        self._received: dict[str, set[str]] = {}  # module -> the kinds of message received
+        self._plan: dict | None = None
         self._pending = b""
         self._ended = False
 
@@ -69,8 +75,12 @@ class ImportServer:
         """The modules whose verdict has arrived."""
         return [m for m in self._verdicts if self._complete(m)]
 
+    @property
+    def cached(self) -> int:
+        return sum(self._verdicts[m].cached for m in self.checked)
+
     def verdict(self, module: str) -> Verdict:
-        """The module's verdict: its static problems and its isolated import."""
+        """The module's verdict: static problems, isolated import, notes."""
         # Quiet for longer than one import may take: the server is stuck, not slow.
         patience = self.settings.timeout + 30
         while not self._complete(module):
@@ -87,7 +97,8 @@ class ImportServer:
 
     def _complete(self, module: str) -> bool:
         received = self._received.get(module, ())
-        return "static" in received and ("import" in received or module not in self._imported)
+        return "cached" in received or ("static" in received and (
+            "import" in received or module not in self._imported))
 
     def _receive(self, message: dict) -> None:
         kind = message["kind"]
@@ -96,15 +107,34 @@ class ImportServer:
         if kind == "done":
             self._ended = True
             return
+        if kind == "plan":
+            self._plan = message
+            return
         message = _relative_paths(message, self.settings.source_root)
         verdict = self._verdicts.setdefault(message["module"], Verdict())
         self._received.setdefault(message["module"], set()).add(kind)
-        if kind == "static":
+        if kind == "cached":
+            verdict.cached, verdict.notes = True, message["notes"]
+        elif kind == "static":
             verdict.static, verdict.notes = message["problems"], message["notes"] + verdict.notes
         else:
             verdict.imported = {k: v for k, v in message.items() if k not in ("kind", "module", "note")}
             if message.get("note"):
                 verdict.notes.append({"line": 0, "text": message["module"], "why": message["note"]})
+
+    def store(self, cache_file: Path) -> None:
+        """Keep this run's green verdicts (and the files' facts) for the next run."""
+        if self._plan is None or (not self._plan["facts"] and all(v.cached for v in self._verdicts.values())):
+            return  # nothing new: the file already says all this
+        green, red = {}, set()
+        for module, verdict in self._verdicts.items():
+            if not self._complete(module):
+                continue
+            if verdict.ok:
+                green[module] = [self._plan["keys"][module], verdict.notes]
+            else:
+                red.add(module)
+        cache.store(cache_file, self._plan["context"], self._plan["hashes"], self._plan["facts"], green, red)
 
     def _stderr_tail(self) -> str:
         self._stderr.seek(0)

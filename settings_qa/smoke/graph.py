@@ -1,9 +1,17 @@
-"""The package's import graph, from each module's import statements: in which order the
-shared import runs the modules, and what each module's own import runs.
+"""The package's import graph, from each file's facts: what a verdict depends on, and in which
+order the shared import runs the modules.
 
-`runs`: the modules importing a module runs (its module-level imports outside
-`if TYPE_CHECKING:`, with their parent packages), transitively. In a shared child
-(forks.py) only those may stay loaded while the module is imported.
+A file's facts (`facts_of`) depend on its text alone, so the cache keeps them by content hash
+and a warm run reads no file twice and parses none. Two graphs over the package:
+
+- `depends`: every first-party name the module's verdict can depend on: its imports in any
+  scope (function bodies and `if TYPE_CHECKING:` included), the submodules `from a import b`
+  and `a.b.c` may name (existing or not: a file that appears changes the verdict too), the
+  parent packages, transitively; the whole package for a module that imports by computed
+  name (importlib, `__import__`, `sys.modules`);
+- `runs`: the modules importing it runs (module-level imports outside `if TYPE_CHECKING:`,
+  with their parents), transitively: what may stay loaded when it is imported in a shared
+  process (forks.py).
 
 Stdlib only: this module is loaded by path into the import server's interpreter.
 """
@@ -14,10 +22,27 @@ from dataclasses import dataclass
 
 
 def facts_of(resolver, module: str) -> dict:
-    """What the module's text says about its imports, as JSON-able data."""
-    imports = [[ref.module, ref.name, not ref.nested and not ref.type_only]
-               for ref in resolver.tree.imports(module) if ref.module]
-    return {"imports": imports}
+    """What the module's text says about its dependencies, as JSON-able data."""
+    tree = resolver.tree
+    imports, names = [], set()
+    for ref in tree.imports(module):
+        if not ref.module:
+            continue
+        runtime = not ref.nested and not ref.type_only
+        imports.append([ref.module, ref.name, runtime])
+        if ref.name is not None:
+            names.add(f"{ref.module}.{ref.name}")
+    references = resolver.references(module)
+    for ref in (*references.reads, *references.sets):
+        start = ref.binding[1] if ref.binding[0] == "module" else f"{ref.binding[1]}.{ref.binding[2]}"
+        parts = start.split(".") + list(ref.chain)
+        names.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return {
+        "imports": imports,
+        "names": sorted(n for n in names if tree.is_first_party(n.partition(".")[0])),
+        "sets": [[list(ref.binding), list(ref.chain)] for ref in references.sets],
+        "dynamic": references.dynamic,
+    }
 
 
 def external_modules(facts: dict, tree) -> set[str]:
@@ -27,7 +52,11 @@ def external_modules(facts: dict, tree) -> set[str]:
 
 @dataclass
 class Graph:
-    nodes: list[str]  # the package's modules
+    nodes: list[str]  # the package's modules, then the other first-party names referred to
+    components: list[tuple[list[int], set[int]]]  # `depends`, condensed: (members, components it reaches
+    # directly), each after the components it reaches
+    component_of: dict[str, int]  # module -> its component in `components`
+    dynamic: set[int]  # components that reach a module importing by computed name
     runs: dict[str, int]  # module -> the modules its import runs (bit set over nodes, itself included)
     cycles: dict[str, int]  # module -> its import cycle in `runs` (bit set; the module alone if none)
     order: list[str]  # the package's modules, each after the modules it runs
@@ -36,13 +65,30 @@ class Graph:
 def build(modules: list[str], facts: dict[str, dict], tree) -> Graph:
     nodes = list(modules)
     index = {name: n for n, name in enumerate(nodes)}
-    runtime = {}
+
+    def node(name: str) -> int:
+        if name not in index:
+            index[name] = len(nodes)
+            nodes.append(name)
+        return index[name]
+
+    every, runtime = {}, {}
     for module in modules:
         own = facts[module]
+        targets = {t for t, _, _ in own["imports"] if tree.is_first_party(t.partition(".")[0])}
+        every[index[module]] = {node(d) for d in _with_parents(targets | set(own["names"]) | {module})}
         ran = {t for t, _, run in own["imports"] if run and tree.is_first_party(t.partition(".")[0])}
         ran |= {f"{t}.{n}" for t, n, run in own["imports"] if run and n and f"{t}.{n}" in facts}
         runtime[index[module]] = {index[m] for m in _with_parents(ran | {module}) if m in facts}
-    ran_components, ran_of = _components(range(len(modules)), lambda v: runtime.get(v, ()))
+    starts = range(len(modules))
+    components, component_of = _components(starts, lambda v: every.get(v, ()))
+    condensed = [(members, {component_of[w] for v in members for w in every.get(v, ())} - {c})
+                 for c, members in enumerate(components)]
+    dynamic: set[int] = set()
+    for c, (members, reached) in enumerate(condensed):
+        if reached & dynamic or any(v < len(modules) and facts[nodes[v]]["dynamic"] for v in members):
+            dynamic.add(c)
+    ran_components, ran_of = _components(starts, lambda v: runtime.get(v, ()))
     closure: dict[int, int] = {}
     for c, members in enumerate(ran_components):
         bits = sum(1 << v for v in members)
@@ -51,7 +97,8 @@ def build(modules: list[str], facts: dict[str, dict], tree) -> Graph:
                 if ran_of[w] != c:
                     bits |= closure[ran_of[w]]
         closure[c] = bits
-    return Graph(nodes, runs={m: closure[ran_of[index[m]]] for m in modules},
+    return Graph(nodes, condensed, {m: component_of[index[m]] for m in modules}, dynamic,
+                 runs={m: closure[ran_of[index[m]]] for m in modules},
                  cycles={m: sum(1 << v for v in ran_components[ran_of[index[m]]]) for m in modules},
                  order=[nodes[v] for members in ran_components for v in sorted(members)])
 

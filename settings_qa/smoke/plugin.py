@@ -2,18 +2,22 @@
 
 - options, ini keys and environment variables (settings.py);
 - plugin loading for smoke-only and other runs (startup.py);
-- one test item per module: `smoke_module` parametrizes `test_imports` over every module
-  (one item, not one per check: pytest's own cost per item is most of a run's time once the
-  package has hundreds of modules);
+- one test item per module: `smoke_module` parametrizes `test_imports` over every module;
 - the `smoke_server` fixture: the import server (client.py), started before collection in a
-  smoke-only run, on first use otherwise. This process never imports the package.
+  smoke-only run, on first use otherwise. This process never imports the package;
+- the cache (cache.py): read by the server from pytest's cache folder, written here when the
+  session ends; off with `--smoke-cache=off`, `-p no:cacheprovider`, and not read after
+  `--cache-clear`.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from settings_qa.smoke import settings, startup
+from settings_qa.smoke import cache, settings, startup
 from settings_qa.smoke.client import ImportServer
 
 _SETTINGS = pytest.StashKey[settings.SmokeSettings]()
@@ -33,7 +37,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         found = settings.resolve(early_config, early_config.known_args_namespace)
         early_config.stash[_SETTINGS] = found
         early_config.stash[_SMOKE_ONLY_PARSER] = parser
-        _start_server(early_config, found.modules())
+        _start_server(early_config, found.modules(), getattr(early_config.known_args_namespace, "cacheclear", False))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -46,8 +50,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if _SETTINGS not in config.stash:
         return None
     found = config.stash[_SETTINGS]
+    cached = "on" if _cache_file(config, found) else "off"
     return (f"smoke: package {found.package} in {found.source_root} "
-            f"({found.isolation}, {found.jobs} at once, warnings: {found.warnings})")
+            f"({found.isolation}, {found.jobs} at once, warnings: {found.warnings}, cache: {cached})")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -59,20 +64,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def smoke_server(pytestconfig: pytest.Config) -> ImportServer:
     if _SERVER not in pytestconfig.stash:
-        _start_server(pytestconfig, _modules(pytestconfig))
+        _start_server(pytestconfig, _modules(pytestconfig), getattr(pytestconfig.option, "cacheclear", False))
     return pytestconfig.stash[_SERVER]
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     server = config.stash.get(_SERVER, None)
-    if server is None or config.option.verbose <= 0:
+    if server is None or not server.checked:
         return
-    notes = [(m, n) for m in server.checked for n in server.verdict(m).notes]
-    if notes:
-        terminalreporter.section("smoke: not decided, or judged again (no finding)", sep="-")
-        for module, note in notes:
-            where = f"{module}:{note['line']}: `{note['text']}`" if note["line"] else module
-            terminalreporter.write_line(f"{where}: {note['why']}")
+    found = config.stash[_SETTINGS]
+    if _cache_file(config, found):
+        terminalreporter.write_line(f"smoke: {server.cached} of {len(server.checked)} modules unchanged since "
+                                    "their last green verdict (cached, not imported again)")
+    if config.option.verbose > 0:
+        notes = [(m, n) for m in server.checked for n in server.verdict(m).notes]
+        if notes:
+            terminalreporter.section("smoke: not decided, or judged again (no finding)", sep="-")
+            for module, note in notes:
+                where = f"{module}:{note['line']}: `{note['text']}`" if note["line"] else module
+                terminalreporter.write_line(f"{where}: {note['why']}")
 
 
 def _modules(config: pytest.Config) -> list[str]:
@@ -86,8 +96,28 @@ def _modules(config: pytest.Config) -> list[str]:
     return config.stash[_MODULES]
 
 
-def _start_server(config: pytest.Config, modules: list[str]) -> None:
+def _cache_file(config: pytest.Config, found: settings.SmokeSettings) -> Path | None:
+    """Where this package's verdicts are kept: pytest's cache folder (its `mkdir("smoke")`)."""
+    if not found.cache or not config.pluginmanager.has_plugin("cacheprovider"):
+        return None
+    value = Path(os.path.expandvars(os.path.expanduser(config.getini("cache_dir"))))
+    folder = (value if value.is_absolute() else config.rootpath / value) / "d" / "smoke"
+    return folder / cache.file_name(found.package, found.source_root)
+
+
+def _start_server(config: pytest.Config, modules: list[str], clear: bool) -> None:
     config.stash[_MODULES] = modules
-    server = ImportServer(config.stash[_SETTINGS], modules)
+    found = config.stash[_SETTINGS]
+    cache_file = _cache_file(config, found)
+    server = ImportServer(found, modules, None if clear else cache_file)
     config.stash[_SERVER] = server
-    config.add_cleanup(server.close)
+
+    def finish() -> None:
+        try:
+            if cache_file is not None and getattr(config, "cache", None) is not None:
+                config.cache.mkdir("smoke")  # pytest's own folder, with its README and .gitignore
+                server.store(cache_file)
+        finally:
+            server.close()
+
+    config.add_cleanup(finish)

@@ -39,6 +39,9 @@ OPTIONS = (
     Option("smoke_timeout", "QA_SMOKE_TIMEOUT", "30", "seconds one module may take to import"),
     Option("smoke_warnings", "QA_SMOKE_WARNINGS", "error",
            "error: a warning while importing a module fails it (python -W error)", ("error", "default")),
+    Option("smoke_cache", "QA_SMOKE_CACHE", "on",
+           "on: a module unchanged since its last green verdict is not checked again (pytest's cache "
+           "folder; --cache-clear empties it); off: check every module", ("on", "off")),
 )
 
 
@@ -51,6 +54,7 @@ class SmokeSettings:
     timeout: float
     warnings: str
     origin: str  # where package and path came from, for error messages
+    cache: bool = True
 
     def modules(self) -> list[str]:
         """Dotted names of the package's modules, `__main__` included, sorted."""
@@ -109,4 +113,5 @@ def resolve(config: pytest.Config, namespace=None) -> SmokeSettings:
         timeout=timeout,
         warnings=values["smoke_warnings"],
         origin=f"package from {origins['smoke_package']}, path from {origins['smoke_path']}",
+        cache=values["smoke_cache"] == "on",
     )

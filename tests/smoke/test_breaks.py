@@ -84,7 +84,7 @@ def test_module_that_needs_another_imported_first_fails_in_isolation(broken):
     assert "status.py:5: ENGINE_FACTORY = ai_receptionist.core.database.get_engine" in imported, output
     assert "AttributeError: module 'ai_receptionist' has no attribute 'core'" in imported
     assert "add `import ai_receptionist.core.database`" in imported
-    # Every statement resolves: only the isolated import sees the order dependency.
+    # Every statement and attribute resolves: only the isolated import sees the order dependency.
     assert "cannot succeed" not in static
 
 
