@@ -118,13 +118,19 @@ def scan(tree: ast.Module) -> Scan:
             continue
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "exec":
             found.binds_dynamically = "it runs exec(), which may bind any name"
+        elif isinstance(node, ast.Call) and any(_is_namespace(a) for a in (*node.args, *(k.value for k in node.keywords))):
+            found.binds_dynamically = "it hands its globals() to a function, which may bind any name"
         elif (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
               or isinstance(node, ast.Attribute) and node.attr in ("update", "setdefault", "__setitem__")):
-            target = node.value
-            if (isinstance(target, ast.Call) and isinstance(target.func, ast.Name)
-                    and target.func.id in ("globals", "vars") and not target.args):
-                found.binds_dynamically = f"it binds names through {target.func.id}()"
+            if _is_namespace(node.value):
+                found.binds_dynamically = f"it binds names through {node.value.func.id}()"
     return found
+
+
+def _is_namespace(node: ast.expr) -> bool:
+    """`globals()` or `vars()` (the module's own namespace, at module level)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("globals", "vars") and not node.args)
 
 
 def list_of_all(tree: ast.Module) -> set[str] | None:

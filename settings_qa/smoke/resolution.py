@@ -14,14 +14,17 @@ Runs in the import server (stdlib only, loaded by path); nothing of the tree is 
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import types
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import diagnosis
 from .analyzer import MODULE_ATTRIBUTES, SourceTree
+from .bindings import scan
 from .references import AttributeRef, References, find_references
 
 
@@ -41,6 +44,7 @@ class Resolver:
         self._references: dict[str, References] = {}
         self.package_sets = package_sets
         self._set_onto: dict[str, set[str]] | None = None
+        self._run_time_binders: dict[str, str] = {}  # another library's module file -> why it may bind any name
 
     # -- modules outside the tree ------------------------------------------------------------
     def load_external(self, module: str):
@@ -153,7 +157,9 @@ class Resolver:
     def has(self, target: Target, attr: str):
         """True, False, or why it cannot be told (a string)."""
         if target.module is not None:
-            return hasattr(target.module, attr) or module_exists(f"{target.name}.{attr}", self.tree)
+            if hasattr(target.module, attr) or module_exists(f"{target.name}.{attr}", self.tree):
+                return True
+            return self._binds_at_run_time(target.module) or False
         exports = self.tree.exports(target.name, self.external_names)
         if (attr in exports.names or attr in MODULE_ATTRIBUTES or attr in (exports.listed or ())
                 or self.tree.path_of(f"{target.name}.{attr}") is not None or attr in self.set_onto(target.name)):
@@ -163,6 +169,20 @@ class Resolver:
         if self.tree.parse(target.name) is None and self.tree.source(target.name) is not None:
             return "it does not parse"
         return False
+
+    def _binds_at_run_time(self, module: types.ModuleType) -> str:
+        """Why another library's module may gain names at run time ('' if its source says not):
+        alembic.context, for one, hands its globals() to a function that fills them in."""
+        path = getattr(module, "__file__", None) or ""
+        if path not in self._run_time_binders:
+            reason = ""
+            if path.endswith(".py"):
+                try:
+                    reason = scan(ast.parse(Path(path).read_bytes())).binds_dynamically
+                except (OSError, SyntaxError, ValueError):
+                    reason = ""
+            self._run_time_binders[path] = reason
+        return self._run_time_binders[path]
 
     def next_module(self, target: Target, attr: str, depth: int = 0) -> Target | None:
         """The module `target.attr` names, if it names one (else None: a value)."""

@@ -141,3 +141,14 @@ def test_a_module_that_binds_names_through_globals_is_not_decided(tmp_path):
     })
     assert problems == []
     assert notes[0]["why"] == "app.core.database: it binds names through globals()"
+
+
+def test_another_librarys_module_filled_at_run_time_is_not_decided(tmp_path, monkeypatch):
+    # Like alembic.context: empty until the tool that runs the module fills its namespace.
+    library = write_package(tmp_path / "site", {"proxylib.py": "def install(namespace):\n    pass\n\n\n"
+                                                               "install(globals())\n"})
+    monkeypatch.syspath_prepend(str(library))
+    problems, notes = check(tmp_path / "src", {"app/use.py": "import proxylib\n\nconfig = proxylib.config\n"})
+    assert problems == []
+    assert notes == [{"line": 3, "text": "proxylib.config",
+                      "why": "proxylib: it hands its globals() to a function, which may bind any name"}]
