@@ -117,6 +117,7 @@ def _shared_child(modules: list[str], base: Path, tree, request: dict, view):
     """Import `modules` one after the other in one child; yield each verdict. Stops early when
     the child dies or hangs: the module it was importing gets a failed verdict (checked
     again alone by the caller), and the caller starts another child for the rest."""
+    modules = list(modules)  # the caller takes them off its own list as the verdicts come
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:

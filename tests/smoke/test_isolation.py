@@ -18,8 +18,10 @@ LAYOUT = {
     "order/needs_env.py": "import os\n\nMODE = os.environ['ORDER_MODE']\n",
     "order/sibling.py": "VALUE = 1\n",
     "order/uses_sibling.py": "import order\n\nVALUE = order.sibling.VALUE\n",
-    # Each passes on its own, but not after the other in the same process.
+    # Each passes on its own, but not after the other in the same process; the pause between
+    # them makes the verdicts before it reach the server apart from those after it.
     "order/first_mark.py": MARK,
+    "order/pause.py": "import time\n\ntime.sleep(0.3)\n",
     "order/second_mark.py": MARK,
 }
 
