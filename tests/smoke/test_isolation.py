@@ -23,6 +23,10 @@ LAYOUT = {
     "order/first_mark.py": MARK,
     "order/pause.py": "import time\n\ntime.sleep(0.3)\n",
     "order/second_mark.py": MARK,
+    # Last in the order: a module that takes its process down, one that never finishes.
+    "order/x_quits.py": "import os\n\nos._exit(3)\n",
+    "order/y_hangs.py": "import time\n\ntime.sleep(60)\n",
+    "order/z_after.py": "VALUE = 1\n",
 }
 
 
@@ -31,7 +35,7 @@ def run(request, tmp_path_factory):
     root = write_package(tmp_path_factory.mktemp(request.param) / "src", LAYOUT)
     # One job: every module in the same shared child, one after the other.
     result = run_smoke(env={"QA_SMOKE_PATH": str(root), "QA_SMOKE_PACKAGE": "order",
-                            "QA_SMOKE_ISOLATION": request.param, "QA_SMOKE_JOBS": "1"})
+                            "QA_SMOKE_ISOLATION": request.param, "QA_SMOKE_JOBS": "1", "QA_SMOKE_TIMEOUT": "2"})
     return request.param, result.stdout + result.stderr
 
 
@@ -56,3 +60,10 @@ def test_a_module_failing_after_another_is_judged_in_a_process_of_its_own(run):
     notes = output.partition("smoke: not decided, or judged again (no finding)")[2]
     said = "order.second_mark: failed when imported in a shared child (AssertionError: another module ran first)"
     assert (said in notes) is (isolation == "shared")
+
+
+def test_a_module_that_ends_or_hangs_its_process_fails_and_the_others_are_still_checked(run):
+    _, output = run
+    assert "the import ended the process (exit status 3)" in failure(output, "test_imports[order.x_quits]"), output
+    assert "the import did not finish within 2 s" in failure(output, "test_imports[order.y_hangs]")
+    assert "test_imports[order.z_after] PASSED" in output
