@@ -79,6 +79,20 @@ class SourceTree:
             self._tops[top] = (self.root / f"{top}.py").is_file() or (self.root / top).is_dir()
         return self._tops[top]
 
+    def know_files(self, package: str) -> None:
+        """Find the package's files in one walk (path_of then asks no more of the disk for them)."""
+        top = os.path.join(self._root, *package.split("."))
+        if os.path.isfile(top + ".py"):
+            self._paths[package] = Path(top + ".py")
+            return
+        for folder, subfolders, files in os.walk(top):
+            subfolders[:] = [d for d in subfolders if d.isidentifier()]
+            dotted = ".".join(os.path.relpath(folder, self._root).split(os.sep))
+            self._paths[dotted] = Path(folder, "__init__.py") if "__init__.py" in files else Path(folder)
+            for name in files:
+                if name.endswith(".py") and name != "__init__.py":
+                    self._paths.setdefault(f"{dotted}.{name[:-3]}", Path(folder, name))
+
     def path_of(self, module: str) -> Path | None:
         """The module's file, its package's __init__.py, or a namespace package's folder."""
         if module not in self._paths:
@@ -95,7 +109,7 @@ class SourceTree:
         """The module file's bytes, read once (None for a folder or no file)."""
         if module not in self._sources:
             path = self.path_of(module)
-            self._sources[module] = path.read_bytes() if path is not None and path.is_file() else None
+            self._sources[module] = path.read_bytes() if path is not None and path.suffix == ".py" else None
         return self._sources[module]
 
     def lines(self, module: str) -> list[str]:

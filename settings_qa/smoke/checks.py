@@ -1,9 +1,9 @@
 """What the import server does with one request, and the messages it writes.
 
 1. plans: hashes every module, reads the cache (cache.py) and each file's facts (graph.py),
-   and answers at once for the modules unchanged since their last green verdict
-   (`{"kind": "cached"}`); the plan itself (`{"kind": "plan"}`: the keys, the new facts) is
-   what pytest's process writes back to the cache at the end;
+   and answers at once for the modules unchanged since their last green verdict (one
+   `{"kind": "cached"}`); the plan itself (`{"kind": "plan"}`: the keys, the new facts, or
+   nothing when nothing is new) is what pytest's process writes back to the cache at the end;
 2. for the other modules: pre-imports the modules outside the tree that their imports run
    (standard library and installed distributions) - never a module of the tree;
 3. imports each of them in isolation (forks.py), and meanwhile resolves their imports and
@@ -21,10 +21,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import cache, forks, graph
+from . import cache, graph
 from .analyzer import SourceTree
-from .importing import try_import
-from .resolution import Resolver
+
+# A warm run answers from the cache alone: what checks (resolution, forks and what they
+# import) is imported only when something is to be checked.
 
 
 class Emitter:
@@ -41,15 +42,16 @@ def serve(request: dict) -> None:
     root = Path(request["root"]).resolve()
     sys.path.insert(0, str(root))
     tree = SourceTree(root)
-    resolver = Resolver(tree)
     modules = request["modules"]
-    plan = Plan(tree, resolver, modules, request)
-    emit({"kind": "plan", "context": plan.context, "hashes": plan.hashes, "facts": plan.new_facts,
-          "keys": plan.keys})
-    for module, notes in plan.cached.items():
-        emit({"kind": "cached", "module": module, "notes": notes})
+    plan = Plan(tree, modules, request)
     pending = [m for m in modules if m not in plan.cached]
-    if pending and not _check(request, tree, resolver, plan, pending, emit):
+    if pending or plan.new_facts:
+        emit({"kind": "plan", "context": plan.context, "hashes": plan.hashes, "facts": plan.new_facts,
+              "keys": plan.keys})
+    else:
+        emit({"kind": "plan"})  # nothing new to keep
+    emit({"kind": "cached", "modules": plan.cached})
+    if pending and not _check(request, tree, plan, pending, emit):
         return
     emit({"kind": "done"})
 
@@ -57,7 +59,9 @@ def serve(request: dict) -> None:
 class Plan:
     """Which modules need checking: the keys of this run against the cached green verdicts."""
 
-    def __init__(self, tree: SourceTree, resolver: Resolver, modules: list[str], request: dict) -> None:
+    def __init__(self, tree: SourceTree, modules: list[str], request: dict) -> None:
+        self.tree, self._resolver = tree, None
+        tree.know_files(request["package"])
         self.hashes = {m: cache.content_hash(tree.source(m)) for m in modules}
         settings = {k: request[k] for k in ("package", "root", "isolation", "warnings", "timeout")}
         self.context = cache.context(settings)
@@ -66,7 +70,7 @@ class Plan:
         for module in modules:
             facts = table["facts"].get(self.hashes[module])
             if facts is None:
-                facts = self.new_facts[self.hashes[module]] = graph.facts_of(resolver, module)
+                facts = self.new_facts[self.hashes[module]] = graph.facts_of(self.resolver, module)
             self.facts[module] = facts
         self.graph = graph.build(modules, self.facts, tree)
         nodes = {name: self.hashes.get(name) or _node_hash(tree, name) for name in self.graph.nodes}
@@ -76,13 +80,24 @@ class Plan:
         self.cached = {m: entry[1] for m, entry in table["green"].items()
                        if m in self.keys and entry[0] == self.keys[m]}
 
+    @property
+    def resolver(self):
+        if self._resolver is None:
+            from .resolution import Resolver  # here, not at the top: see the imports
+
+            self._resolver = Resolver(self.tree)
+        return self._resolver
+
 
 def _node_hash(tree: SourceTree, name: str) -> str:
     path = tree.path_of(name)
     return "absent" if path is None else "folder" if path.is_dir() else cache.content_hash(tree.source(name))
 
 
-def _check(request: dict, tree: SourceTree, resolver: Resolver, plan: Plan, pending: list[str], emit) -> bool:
+def _check(request: dict, tree: SourceTree, plan: Plan, pending: list[str], emit) -> bool:
+    from . import forks  # here, not at the top: see the imports
+
+    resolver = plan.resolver
     resolver.package_sets = plan.sets
     runtime = [m for m in plan.graph.order if m in set(pending) and m.rpartition(".")[2] != "__main__"]
     running = 0
@@ -117,6 +132,8 @@ def _check(request: dict, tree: SourceTree, resolver: Resolver, plan: Plan, pend
 
 def child_main(module: str, result_path: str, warnings_mode: str) -> None:
     """`--smoke-isolation=subprocess`: import one module in this new interpreter."""
+    from .importing import try_import  # here, not at the top: see the imports
+
     root = Path.cwd().resolve()
     sys.path.insert(0, str(root))
     verdict = try_import(module, SourceTree(root), warnings_mode == "error")

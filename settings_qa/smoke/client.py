@@ -110,12 +110,15 @@ class ImportServer:
         if kind == "plan":
             self._plan = message
             return
+        if kind == "cached":
+            for module, notes in message["modules"].items():
+                self._verdicts[module] = Verdict(notes=notes, cached=True)
+                self._received[module] = {"cached"}
+            return
         message = _relative_paths(message, self.settings.source_root)
         verdict = self._verdicts.setdefault(message["module"], Verdict())
         self._received.setdefault(message["module"], set()).add(kind)
-        if kind == "cached":
-            verdict.cached, verdict.notes = True, message["notes"]
-        elif kind == "static":
+        if kind == "static":
             verdict.static, verdict.notes = message["problems"], message["notes"] + verdict.notes
         else:
             verdict.imported = {k: v for k, v in message.items() if k not in ("kind", "module", "note")}
@@ -124,7 +127,7 @@ class ImportServer:
 
     def store(self, cache_file: Path) -> None:
         """Keep this run's green verdicts (and the files' facts) for the next run."""
-        if self._plan is None or (not self._plan["facts"] and all(v.cached for v in self._verdicts.values())):
+        if self._plan is None or "keys" not in self._plan:
             return  # nothing new: the file already says all this
         green, red = {}, set()
         for module, verdict in self._verdicts.items():

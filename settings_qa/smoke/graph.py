@@ -106,8 +106,17 @@ def build(modules: list[str], facts: dict[str, dict], tree) -> Graph:
 def _with_parents(names: set[str]) -> set[str]:
     found = set()
     for name in names:
-        parts = name.split(".")
-        found.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+        found.update(_PARENTS.get(name) or _parents(name))
+    return found
+
+
+_PARENTS: dict[str, tuple[str, ...]] = {}
+
+
+def _parents(name: str) -> tuple[str, ...]:
+    """`a.b.c` -> (`a`, `a.b`, `a.b.c`), remembered."""
+    parts = name.split(".")
+    _PARENTS[name] = found = tuple(".".join(parts[:n]) for n in range(1, len(parts) + 1))
     return found
 
 
