@@ -121,4 +121,7 @@ def store(path: Path, context_hash: str, hashes: dict[str, str], new_facts: dict
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(handle, "w") as out:
             json.dump(table, out, separators=(",", ":"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as pytest's own cache files, not mkstemp's 0600
         os.replace(temporary, path)

@@ -99,7 +99,8 @@ def _check(request: dict, tree: SourceTree, plan: Plan, pending: list[str], emit
 
     resolver = plan.resolver
     resolver.package_sets = plan.sets
-    runtime = [m for m in plan.graph.order if m in set(pending) and m.rpartition(".")[2] != "__main__"]
+    checked = set(pending)
+    runtime = [m for m in plan.graph.order if m in checked and m.rpartition(".")[2] != "__main__"]
     running = 0
     for module in runtime:
         running |= plan.graph.runs[module]
@@ -112,6 +113,7 @@ def _check(request: dict, tree: SourceTree, plan: Plan, pending: list[str], emit
         emit({"kind": "fatal", "message": f"pre-importing third-party modules imported {', '.join(leaked)} "
                                           "of the tree itself: isolation is void; use isolation=subprocess"})
         return False
+
     def view(module: str) -> set[str]:  # what may stay loaded while `module` is imported (shared)
         return set(graph.members(plan.graph.runs[module] & ~plan.graph.cycles[module], plan.graph.nodes))
 
