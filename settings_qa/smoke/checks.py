@@ -45,13 +45,18 @@ def serve(request: dict) -> None:
     modules = request["modules"]
     plan = Plan(tree, modules, request)
     pending = [m for m in modules if m not in plan.cached]
+    shares = _shares(request, plan, pending)
+    # About the order the verdicts will come in (the shares run side by side): pytest's
+    # process runs the tests in that order, so that it works while the server does.
+    position = {m: n / len(share) for share in shares for n, m in enumerate(share)}
+    order = sorted(pending, key=lambda m: position.get(m, -1))
     if pending or plan.new_facts:
         emit({"kind": "plan", "context": plan.context, "hashes": plan.hashes, "facts": plan.new_facts,
-              "keys": plan.keys})
+              "keys": plan.keys, "order": order})
     else:
-        emit({"kind": "plan"})  # nothing new to keep
+        emit({"kind": "plan", "order": order})  # nothing new to keep
     emit({"kind": "cached", "modules": plan.cached})
-    if pending and not _check(request, tree, plan, pending, emit):
+    if pending and not _check(request, tree, plan, order, shares, emit):
         return
     emit({"kind": "done"})
 
@@ -94,15 +99,23 @@ def _node_hash(tree: SourceTree, name: str) -> str:
     return "absent" if path is None else "folder" if path.is_dir() else cache.content_hash(tree.source(name))
 
 
-def _check(request: dict, tree: SourceTree, plan: Plan, pending: list[str], emit) -> bool:
+def _shares(request: dict, plan: Plan, pending: list[str]) -> list[list[str]]:
+    """The modules to import (dependencies first), one share per zygote."""
+    checked = set(pending)
+    runtime = [m for m in plan.graph.order if m in checked and m.rpartition(".")[2] != "__main__"]
+    jobs = max(1, min(request["jobs"], len(runtime)))
+    if request["isolation"] == "shared":  # neighbours in the order run the same modules
+        return graph.split(plan.graph, runtime, jobs)
+    return [runtime[k::jobs] for k in range(jobs)]
+
+
+def _check(request: dict, tree: SourceTree, plan: Plan, pending: list[str], shares: list[list[str]], emit) -> bool:
     from . import forks  # here, not at the top: see the imports
 
     resolver = plan.resolver
     resolver.package_sets = plan.sets
-    checked = set(pending)
-    runtime = [m for m in plan.graph.order if m in checked and m.rpartition(".")[2] != "__main__"]
     running = 0
-    for module in runtime:
+    for module in (m for share in shares for m in share):
         running |= plan.graph.runs[module]
     for module in sorted(set().union(*(graph.external_modules(plan.facts[m], tree)
                                        for m in {*pending, *graph.members(running, plan.graph.nodes)}))):
@@ -122,11 +135,6 @@ def _check(request: dict, tree: SourceTree, plan: Plan, pending: list[str], emit
             problems, notes = resolver.problems(module)
             emit({"kind": "static", "module": module, "problems": problems, "notes": notes})
 
-    jobs = max(1, min(request["jobs"], len(runtime)))
-    if request["isolation"] == "shared":  # neighbours in the order run the same modules
-        shares = graph.split(plan.graph, runtime, jobs)
-    else:
-        shares = [runtime[k::jobs] for k in range(jobs)]
     forks.run({**request, "server": str(Path(__file__).with_name("server.py"))}, tree, shares, view, emit,
               check_statically)
     return True

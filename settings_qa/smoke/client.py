@@ -81,19 +81,29 @@ class ImportServer:
 
     def verdict(self, module: str) -> Verdict:
         """The module's verdict: static problems, isolated import, notes."""
+        while not self._complete(module):
+            self._read(f"no verdict for {module}")
+        return self._verdicts[module]
+
+    def order(self) -> list[str]:
+        """The modules the server checks (the others come from the cache), in about the order
+        their verdicts will come in."""
+        while self._plan is None:
+            self._read("no plan")
+        return self._plan["order"]
+
+    def _read(self, missing: str) -> None:
         # Quiet for longer than one import may take: the server is stuck, not slow.
         patience = self.settings.timeout + 30
-        while not self._complete(module):
-            if self._ended:
-                raise ImportServerError(f"the import server gave no verdict for {module}\n{self._stderr_tail()}")
-            if not select.select([self._process.stdout], [], [], patience)[0]:
-                raise ImportServerError(f"no answer from the import server for {patience:g} s")
-            chunk = os.read(self._process.stdout.fileno(), 1 << 16)
-            self._ended = not chunk
-            *lines, self._pending = (self._pending + chunk).split(b"\n")
-            for line in lines:
-                self._receive(json.loads(line))
-        return self._verdicts[module]
+        if self._ended:
+            raise ImportServerError(f"the import server gave {missing}\n{self._stderr_tail()}")
+        if not select.select([self._process.stdout], [], [], patience)[0]:
+            raise ImportServerError(f"no answer from the import server for {patience:g} s")
+        chunk = os.read(self._process.stdout.fileno(), 1 << 16)
+        self._ended = not chunk
+        *lines, self._pending = (self._pending + chunk).split(b"\n")
+        for line in lines:
+            self._receive(json.loads(line))
 
     def _complete(self, module: str) -> bool:
         received = self._received.get(module, ())

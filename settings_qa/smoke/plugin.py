@@ -46,6 +46,21 @@ def pytest_collection(session: pytest.Session) -> None:
         startup.accept_ini_keys_of_unloaded_plugins(session.config, session.config.stash[_SMOKE_ONLY_PARSER])
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Smoke-only runs: the modules answered from the cache first, then the others in about
+    the order the server checks them, so that pytest reports while the server works. (Not
+    in other runs: xdist workers must all collect the same order.)"""
+    if _SMOKE_ONLY_PARSER not in config.stash or _SERVER not in config.stash:
+        return
+    rank = {module: n for n, module in enumerate(config.stash[_SERVER].order())}
+    items.sort(key=lambda item: rank.get(_module_of(item), -1))
+
+
+def _module_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("smoke_module") if callspec is not None else None
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     if _SETTINGS not in config.stash:
         return None
