@@ -37,6 +37,7 @@ import tempfile
 from pathlib import Path
 
 VERSION = 1
+_FACTS = {"imports", "names", "sets", "dynamic"}  # graph.facts_of's keys
 _SMOKE_CODE = Path(__file__).parent
 
 
@@ -98,7 +99,13 @@ def load(path: Path | None, context_hash: str) -> dict:
         return empty
     if not isinstance(table, dict) or table.get("context") != context_hash:
         return empty
-    return {"facts": table.get("facts", {}), "green": table.get("green", {})}
+    facts, green = table.get("facts"), table.get("green")
+    if not isinstance(facts, dict) or not isinstance(green, dict):
+        return empty
+    # Entries of another shape (a file edited by hand) are dropped: those modules are checked again.
+    return {"facts": {h: f for h, f in facts.items() if isinstance(f, dict) and _FACTS <= f.keys()},
+            "green": {m: e for m, e in green.items()
+                      if isinstance(e, list) and len(e) == 2 and isinstance(e[0], str) and isinstance(e[1], list)}}
 
 
 def store(path: Path, context_hash: str, hashes: dict[str, str], new_facts: dict[str, dict],

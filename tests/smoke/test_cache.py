@@ -109,3 +109,27 @@ def test_xdist_workers_share_the_cache(shop):
     again, output, imported = run("-n", "2")
     assert again.returncode == 0, output
     assert imported == set()
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"context": 1}', "[]"])
+def test_a_damaged_cache_file_means_checking_again(shop, tmp_path, damage):
+    _, run = shop
+    run()
+    (table,) = (tmp_path / "cache" / "d" / "smoke").glob("shop-*.json")
+    table.write_text(damage)
+    result, output, imported = run()
+    assert result.returncode == 0, output
+    assert len(imported) == 5 and "smoke: 0 of 5 modules unchanged" in output
+
+
+def test_damaged_entries_are_checked_again_and_the_others_kept(shop, tmp_path):
+    _, run = shop
+    run()
+    (table,) = (tmp_path / "cache" / "d" / "smoke").glob("shop-*.json")
+    entries = json.loads(table.read_text())
+    entries["green"]["shop.compat"] = "green"
+    entries["facts"][next(iter(entries["facts"]))] = {"imports": []}
+    table.write_text(json.dumps(entries))
+    result, output, imported = run()
+    assert result.returncode == 0, output
+    assert "shop.compat" in imported and "smoke: 4 of 5 modules unchanged" in output
