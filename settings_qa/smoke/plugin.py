@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,8 @@ def _start_server(config: pytest.Config, modules: list[str], clear: bool) -> Non
             if cache_file is not None and getattr(config, "cache", None) is not None:
                 config.cache.mkdir("smoke")  # pytest's own folder, with its README and .gitignore
                 server.store(cache_file)
+        except OSError as error:  # a read-only checkout: the next run checks everything again
+            sys.stderr.write(f"smoke: could not keep the verdicts in {cache_file}: {error}\n")
         finally:
             server.close()
 

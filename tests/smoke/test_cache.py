@@ -133,3 +133,13 @@ def test_damaged_entries_are_checked_again_and_the_others_kept(shop, tmp_path):
     result, output, imported = run()
     assert result.returncode == 0, output
     assert "shop.compat" in imported and "smoke: 4 of 5 modules unchanged" in output
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_one_line_not_the_run(shop, tmp_path):
+    _, run = shop
+    (tmp_path / "cache" / "d").parent.mkdir(parents=True)
+    (tmp_path / "cache" / "d").write_text("a file where pytest's folders go")
+    result, output, _ = run()
+    assert result.returncode == 0, output
+    assert "smoke: could not keep the verdicts in " in result.stderr
+    assert "Traceback" not in output
