@@ -2,7 +2,8 @@
 # The table of BENCHMARKS.md, in one command, before and after side by side: each measure
 # runs on this checkout ("after") and on BENCH_BASELINE ("before", default: the last commit
 # before the speed work of issue 13), checked out in a temporary git worktree and run with
-# the same venv. Not part of CI; nothing asserts a time.
+# the same venv (bench/smoke_cache.py compares with its own before, the commit before issue
+# 20's smoke work). Not part of CI; nothing asserts a time.
 #   bash bench/run.sh                         # prints the figures, keeps them in reports/bench.txt
 #   BENCH_BASELINE=<rev> bash bench/run.sh    # another "before"; BENCH_BASELINE=none: this checkout only
 #   BENCH_RUNS=5 BENCH_SEED=2 bash bench/run.sh  # suite runs per mode (default 3), the seed (default 1)
@@ -72,6 +73,10 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) 
     $py bench/smoke_scale.py --repo "$dir" --shape layered $sizes | sed 's/^/  /'
     $py bench/smoke_scale.py --repo "$dir" --shape tangled 1000 | sed 's/^/  /'
   done
+  echo
+  echo "## pytest -m smoke on 1,000 generated modules: cold, warm, one leaf and one hub changed"
+  echo "## (bench/smoke_cache.py; its own before: the commit before the cache and shared isolation, issue 20)"
+  $py bench/smoke_cache.py --runs "$runs" | sed 's/^/  /'
   echo
   echo "## pytest -m smoke on the reference backend (bench/smoke.sh, 5 runs each)"
   for entry in "${checkouts[@]}"; do

@@ -2,7 +2,9 @@
 # Wall time of `pytest -m smoke` from the repository root, process start to exit: the median
 # of several runs, once with PYTHONDONTWRITEBYTECODE=1 (how these machines run: no bytecode
 # cache, pytest re-rewrites at each start) and once without it (a developer's machine: the
-# warm-up runs write __pycache__ and pytest's rewrite cache, the measured runs read them).
+# warm-up runs write __pycache__ and pytest's rewrite cache, the measured runs read them);
+# each cold (`-p no:cacheprovider`: no verdict kept, every module checked) and warm (the
+# smoke's verdicts kept in a cache folder of its own, filled by the warm-up runs).
 #
 #   bench/smoke.sh [RUNS]        (default 15; hyperfine if installed, else a Python loop)
 #
@@ -13,10 +15,11 @@ cd "$(dirname "$0")/.."
 runs=${1:-15}
 python=${PYTHON:-.venv/bin/python}
 pytest=$(dirname "$python")/pytest
-command="$pytest -m smoke"
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
 
 echo "machine: $(nproc) cores, $(uname -sr), $($python -V), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: $command"
+echo "commands: cold: $pytest -m smoke -p no:cacheprovider; warm: $pytest -m smoke -o cache_dir=<a folder of its own>"
 
 measure() {  # $1: label; the environment is already set
     if command -v hyperfine >/dev/null; then
@@ -47,5 +50,9 @@ PY
     fi
 }
 
-PYTHONDONTWRITEBYTECODE=1 measure "PYTHONDONTWRITEBYTECODE=1 (no bytecode cache)"
-(unset PYTHONDONTWRITEBYTECODE; measure "PYTHONDONTWRITEBYTECODE unset (bytecode cached)")
+for temperature in cold warm; do
+  command="$pytest -m smoke -p no:cacheprovider"
+  [ "$temperature" = warm ] && command="$pytest -m smoke -o cache_dir=$cache"
+  PYTHONDONTWRITEBYTECODE=1 measure "$temperature, PYTHONDONTWRITEBYTECODE=1 (no bytecode cache)"
+  (unset PYTHONDONTWRITEBYTECODE; measure "$temperature, PYTHONDONTWRITEBYTECODE unset (bytecode cached)")
+done

@@ -3,8 +3,10 @@
 `SourceTree.imports(module)` lists every `import a.b` and `from a.b import name` of a module,
 also those in function bodies and conditional branches. `SourceTree.resolve(ref)` checks the
 ones that point into the tree (first-party) against the files and the target module's own
-top-level bindings. Imports of other modules (standard library, installed distributions) are
-resolved by the import server, which may import those (see server.py).
+top-level bindings (`SourceTree.exports`). Imports of other modules (standard library,
+installed distributions) are resolved by the import server, which may import those
+(resolution.py); attribute references like `database.SessionLocal` are found by
+references.py.
 
 Stdlib only: this module is loaded by path into the import server's interpreter.
 """
@@ -12,14 +14,17 @@ Stdlib only: this module is loaded by path into the import server's interpreter.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from .bindings import Exports, Scan, absolute_module, bind_block, catches, is_type_checking, list_of_all, scan
 
 # Handlers that mark an import as optional on purpose (`except ImportError: fallback`).
 # A broad `except Exception` does not: it hides broken imports rather than choosing them.
 _OPTIONAL_IMPORT_HANDLERS = {"ImportError", "ModuleNotFoundError"}
 # Attributes every module has without binding them.
-_MODULE_ATTRIBUTES = {
+MODULE_ATTRIBUTES = {
     "__name__", "__doc__", "__file__", "__loader__", "__package__", "__spec__", "__path__",
     "__builtins__", "__cached__", "__dict__",
 }
@@ -35,6 +40,7 @@ class ImportRef:
     optional: bool  # inside `try: ... except ImportError:` - may fail on purpose
     nested: bool  # inside a function body: runs only when the function is called
     error: str | None = None  # e.g. a relative import beyond the top-level package
+    type_only: bool = False  # inside `if TYPE_CHECKING:`: never runs
 
     @property
     def top(self) -> str:
@@ -52,34 +58,62 @@ class Unresolved:
     where: str  # the target module's file, or the folder searched
 
 
-@dataclass
-class _Bindings:
-    names: set[str]
-    stars: list[str]  # modules whose public names a `from m import *` adds
-    open_ended: bool  # a module-level __getattr__ answers any name
-
-
 class SourceTree:
     """The modules under one source root (e.g. `backend/`), read as text, never imported."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = str(root)
         self._trees: dict[str, ast.Module | None] = {}
+        self._sources: dict[str, bytes | None] = {}
         self._syntax_errors: dict[str, tuple[int, str]] = {}
-        self._bindings: dict[str, _Bindings] = {}
+        self._bindings: dict[str, Exports] = {}
         self._imports: dict[str, list[ImportRef]] = {}
+        self._paths: dict[str, Path | None] = {}
+        self._tops: dict[str, bool] = {}
+        self._scans: dict[str, Scan] = {}
 
     # -- files -------------------------------------------------------------------------
     def is_first_party(self, top: str) -> bool:
-        return (self.root / f"{top}.py").is_file() or (self.root / top).is_dir()
+        if top not in self._tops:
+            self._tops[top] = (self.root / f"{top}.py").is_file() or (self.root / top).is_dir()
+        return self._tops[top]
+
+    def know_files(self, package: str) -> None:
+        """Find the package's files in one walk (path_of then asks no more of the disk for them)."""
+        top = os.path.join(self._root, *package.split("."))
+        if os.path.isfile(top + ".py"):
+            self._paths[package] = Path(top + ".py")
+            return
+        for folder, subfolders, files in os.walk(top):
+            subfolders[:] = [d for d in subfolders if d.isidentifier()]
+            dotted = ".".join(os.path.relpath(folder, self._root).split(os.sep))
+            self._paths[dotted] = Path(folder, "__init__.py") if "__init__.py" in files else Path(folder)
+            for name in files:
+                if name.endswith(".py") and name != "__init__.py":
+                    self._paths.setdefault(f"{dotted}.{name[:-3]}", Path(folder, name))
 
     def path_of(self, module: str) -> Path | None:
         """The module's file, its package's __init__.py, or a namespace package's folder."""
-        base = self.root.joinpath(*module.split("."))
-        for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
-            if candidate.is_file():
-                return candidate
-        return base if base.is_dir() else None
+        if module not in self._paths:
+            base = os.path.join(self._root, *module.split("."))
+            found = Path(base) if os.path.isdir(base) else None
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if os.path.isfile(candidate):
+                    found = Path(candidate)
+                    break
+            self._paths[module] = found
+        return self._paths[module]
+
+    def source(self, module: str) -> bytes | None:
+        """The module file's bytes, read once (None for a folder or no file)."""
+        if module not in self._sources:
+            path = self.path_of(module)
+            self._sources[module] = path.read_bytes() if path is not None and path.suffix == ".py" else None
+        return self._sources[module]
+
+    def lines(self, module: str) -> list[str]:
+        return (self.source(module) or b"").decode("utf-8", errors="replace").splitlines()
 
     def is_package(self, module: str) -> bool:
         path = self.path_of(module)
@@ -93,13 +127,19 @@ class SourceTree:
                  if p.suffix == ".py" or p.is_dir())
         return sorted(n for n in names if n.isidentifier() and not n.startswith("__"))
 
+    def scan(self, module: str) -> Scan:
+        if module not in self._scans:
+            parsed = self.parse(module)
+            self._scans[module] = scan(parsed) if parsed is not None else Scan()
+        return self._scans[module]
+
     def parse(self, module: str) -> ast.Module | None:
         if module not in self._trees:
-            path = self.path_of(module)
+            source = self.source(module)
             tree = None
-            if path is not None and path.is_file():
+            if source is not None:
                 try:
-                    tree = ast.parse(path.read_bytes(), filename=str(path))
+                    tree = ast.parse(source, filename=str(self.path_of(module)))
                 except SyntaxError as exc:  # reported as this module's problem, not a crash of the run
                     self._syntax_errors[module] = (exc.lineno or 1, f"syntax error: {exc.msg}")
             self._trees[module] = tree
@@ -114,8 +154,7 @@ class SourceTree:
                 line, message = self._syntax_errors[module]
                 refs.append(ImportRef(module, line, "", "", None, optional=False, nested=False, error=message))
             if tree is not None:
-                lines = self.path_of(module).read_text(encoding="utf-8", errors="replace").splitlines()
-                collector = _ImportCollector(module, self.is_package(module), lines)
+                collector = _ImportCollector(module, self.is_package(module), self.lines(module))
                 collector.visit(tree)
                 refs = collector.refs
             self._imports[module] = refs
@@ -133,62 +172,42 @@ class SourceTree:
             return None
         if self.is_package(ref.module) and self.path_of(f"{ref.module}.{ref.name}") is not None:
             return None  # `from package import submodule`
-        bindings = self._names_of(ref.module, external_names)
-        if bindings.open_ended or ref.name in bindings.names or ref.name in _MODULE_ATTRIBUTES:
+        bindings = self.exports(ref.module, external_names)
+        if bindings.open_ended or ref.name in bindings.names or ref.name in MODULE_ATTRIBUTES:
             return None
         candidates = bindings.names | set(self.submodules(ref.module) if self.is_package(ref.module) else ())
         return Unresolved(ref, "name", ref.name, tuple(sorted(candidates)), str(target))
 
-    def _names_of(self, module: str, external_names, _seen: frozenset = frozenset()) -> _Bindings:
+    def exports(self, module: str, external_names=None, _seen: frozenset = frozenset()) -> Exports:
+        """The module's module-scope names, `from x import *` followed (through `__all__`)."""
         if module not in self._bindings:
             tree = self.parse(module)
-            bindings = _Bindings(set(), [], False)
+            bindings = Exports(set(), [])
             if tree is not None:
-                _bind_block(tree.body, bindings, module, self.is_package(module))
+                bind_block(tree.body, bindings, module, self.is_package(module))
+                scan = self.scan(module)
+                bindings.names |= scan.declared_global
+                bindings.open_ended = bindings.open_ended or scan.binds_dynamically
+                bindings.listed = list_of_all(tree)
             self._bindings[module] = bindings
         own = self._bindings[module]
-        result = _Bindings(set(own.names), [], own.open_ended)
+        result = Exports(set(own.names), [], own.open_ended, own.values, own.listed)
         for source in own.stars:
             if source in _seen:
                 continue
             if self.is_first_party(source.partition(".")[0]):
-                star = self._names_of(source, external_names, _seen | {module})
-                exported = self._all_of(source)
-                result.names |= exported if exported is not None else {
+                star = self.exports(source, external_names, _seen | {module})
+                result.names |= star.listed if star.listed is not None else {
                     n for n in star.names if not n.startswith("_")
                 }
-                result.open_ended |= star.open_ended
+                result.open_ended = result.open_ended or star.open_ended
             else:
                 names = external_names(source) if external_names else None
-                if names is None:
-                    result.open_ended = True  # cannot list it: accept any name
+                if names is None:  # cannot list it: accept any name
+                    result.open_ended = result.open_ended or f"`from {source} import *` cannot be listed"
                 else:
                     result.names |= names
         return result
-
-    def _all_of(self, module: str) -> set[str] | None:
-        """A literal `__all__` list or tuple, if the module has one."""
-        tree = self.parse(module)
-        for stmt in tree.body if tree else ():
-            if isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets
-            ):
-                try:
-                    return set(ast.literal_eval(stmt.value))
-                except ValueError:
-                    return None
-        return None
-
-
-def absolute_module(importer: str, is_package: bool, level: int, module: str | None) -> str | None:
-    """`from ..x import y` in `importer` -> absolute name of `..x`; None if above the top."""
-    if level == 0:
-        return module or ""
-    parts = importer.split(".") if is_package else importer.split(".")[:-1]
-    if level - 1 > len(parts) - 1:
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join(base + ([module] if module else []))
 
 
 class _ImportCollector(ast.NodeVisitor):
@@ -197,12 +216,13 @@ class _ImportCollector(ast.NodeVisitor):
         self.refs: list[ImportRef] = []
         self._optional = 0
         self._functions = 0
+        self._type_only = 0
 
     def _ref(self, node: ast.stmt, module: str, name: str | None, error: str | None = None) -> None:
         statement = self.lines[node.lineno - 1].strip() if node.lineno <= len(self.lines) else ""
         self.refs.append(ImportRef(
             self.module, node.lineno, statement, module, name,
-            optional=self._optional > 0, nested=self._functions > 0, error=error,
+            optional=self._optional > 0, nested=self._functions > 0, error=error, type_only=self._type_only > 0,
         ))
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -211,6 +231,16 @@ class _ImportCollector(ast.NodeVisitor):
         self._functions -= 1
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        checking = is_type_checking(node.test)
+        self._type_only += checking
+        for stmt in node.body:
+            self.visit(stmt)
+        self._type_only -= checking
+        for stmt in node.orelse:
+            self.visit(stmt)
 
     def visit_Try(self, node: ast.Try) -> None:
         guarded = any(_catches_import_error(h) for h in node.handlers)
@@ -238,76 +268,4 @@ class _ImportCollector(ast.NodeVisitor):
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(
-        (isinstance(t, ast.Name) and t.id in _OPTIONAL_IMPORT_HANDLERS)
-        or (isinstance(t, ast.Attribute) and t.attr in _OPTIONAL_IMPORT_HANDLERS)
-        for t in types
-    )
-
-
-def _bind_block(body: list[ast.stmt], out: _Bindings, module: str, is_package: bool) -> None:
-    """Names a block binds at module scope, through if/try/with/for/while/match bodies."""
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.names.add(stmt.name)
-            out.open_ended |= stmt.name == "__getattr__"
-            continue
-        if isinstance(stmt, ast.Import):
-            out.names.update(a.asname or a.name.partition(".")[0] for a in stmt.names)
-        elif isinstance(stmt, ast.ImportFrom):
-            for alias in stmt.names:
-                if alias.name != "*":
-                    out.names.add(alias.asname or alias.name)
-                elif source := absolute_module(module, is_package, stmt.level, stmt.module):
-                    out.stars.append(source)
-        elif isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                _bind_target(target, out.names)
-        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-            # A bare annotation (`x: int`) binds nothing at run time.
-            if not isinstance(stmt, ast.AnnAssign) or stmt.value is not None:
-                _bind_target(stmt.target, out.names)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            _bind_target(stmt.target, out.names)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                if item.optional_vars is not None:
-                    _bind_target(item.optional_vars, out.names)
-        elif isinstance(stmt, ast.Match):
-            for case in stmt.cases:
-                out.names.update(
-                    n.name for n in ast.walk(case.pattern) if isinstance(getattr(n, "name", None), str)
-                )
-                _bind_block(case.body, out, module, is_package)
-        out.names.update(_walrus_targets(stmt))
-        for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])):
-            _bind_block(block, out, module, is_package)
-        for handler in getattr(stmt, "handlers", []):
-            _bind_block(handler.body, out, module, is_package)
-
-
-def _walrus_targets(stmt: ast.stmt) -> set[str]:
-    """`(x := ...)` in the statement's own expressions (not in nested blocks or scopes)."""
-    found: set[str] = set()
-    pending = [v for f, v in ast.iter_fields(stmt) if f not in ("body", "orelse", "finalbody", "handlers", "cases")]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, list):
-            pending.extend(node)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            found.add(node.target.id)
-            pending.append(node.value)
-        elif isinstance(node, ast.AST) and not isinstance(node, ast.Lambda):
-            pending.extend(ast.iter_child_nodes(node))
-    return found
-
-
-def _bind_target(target: ast.expr, names: set[str]) -> None:
-    if isinstance(target, ast.Name):
-        names.add(target.id)
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            _bind_target(element, names)
-    elif isinstance(target, ast.Starred):
-        _bind_target(target.value, names)
+    return catches(handler, _OPTIONAL_IMPORT_HANDLERS)

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+from settings_qa.smoke.client import Verdict
+
+
+def describe(module: str, verdict: Verdict) -> str:
+    """The module's failure: what cannot succeed statically, then its isolated import."""
+    parts = []
+    if verdict.static:
+        parts.append(describe_static(module, verdict.static))
+    if verdict.imported is not None and not verdict.imported["ok"]:
+        parts.append(describe_import(module, verdict.imported["problem"]))
+    elif verdict.imported is not None:
+        parts.append(f"({module} imports on its own: only the static check sees this)")
+    return "\n".join(parts)
+
 
 def describe_static(module: str, problems: list[dict]) -> str:
-    count = f"{len(problems)} import{'s' if len(problems) > 1 else ''}"
-    lines = [f"{module}: {count} cannot succeed (checked without running the code)"]
+    lines = [f"{module}: {_count(problems)} (checked without running the code)"]
     for problem in problems:
         lines.append(f"{problem['file']}:{problem['line']}: {problem['statement']}")
         if problem.get("nested"):
             lines.append("    (in a function body: fails when the function runs, not at import)")
         lines += _details(problem)
     return "\n".join(lines)
+
+
+def _count(problems: list[dict]) -> str:
+    imports = sum(p.get("kind") != "attribute" for p in problems)
+    attributes = len(problems) - imports
+    said = []
+    if imports:
+        said.append(f"{imports} import{'s' if imports > 1 else ''} cannot succeed")
+    if attributes:
+        said.append(f"{attributes} module attribute{'s do' if attributes > 1 else ' does'} not exist")
+    return "; ".join(said)
 
 
 def describe_import(module: str, problem: dict) -> str:

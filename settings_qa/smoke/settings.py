@@ -30,13 +30,18 @@ class Option:
 OPTIONS = (
     Option("smoke_package", "QA_SMOKE_PACKAGE", "ai_receptionist", "package to check (dotted name)"),
     Option("smoke_path", "QA_SMOKE_PATH", "backend", "source root: the folder that holds the package"),
-    Option("smoke_isolation", "QA_SMOKE_ISOLATION", "fork",
-           "fork: children of an interpreter warmed with third-party modules only; "
-           "subprocess: a new interpreter per module (slower)", ("fork", "subprocess")),
+    Option("smoke_isolation", "QA_SMOKE_ISOLATION", "shared",
+           "shared: a few children of an interpreter warmed with third-party modules only, each module "
+           "imported with only what its own imports run loaded, and a child of its own if it fails; "
+           "fork: a child of its own for every module; subprocess: a new interpreter per module (slowest)",
+           ("shared", "fork", "subprocess")),
     Option("smoke_jobs", "QA_SMOKE_JOBS", "0", "modules imported at once (0: one per CPU)"),
     Option("smoke_timeout", "QA_SMOKE_TIMEOUT", "30", "seconds one module may take to import"),
     Option("smoke_warnings", "QA_SMOKE_WARNINGS", "error",
            "error: a warning while importing a module fails it (python -W error)", ("error", "default")),
+    Option("smoke_cache", "QA_SMOKE_CACHE", "on",
+           "on: a module unchanged since its last green verdict is not checked again (pytest's cache "
+           "folder; --cache-clear empties it); off: check every module", ("on", "off")),
 )
 
 
@@ -49,6 +54,7 @@ class SmokeSettings:
     timeout: float
     warnings: str
     origin: str  # where package and path came from, for error messages
+    cache: bool = True
 
     def modules(self) -> list[str]:
         """Dotted names of the package's modules, `__main__` included, sorted."""
@@ -107,4 +113,5 @@ def resolve(config: pytest.Config, namespace=None) -> SmokeSettings:
         timeout=timeout,
         warnings=values["smoke_warnings"],
         origin=f"package from {origins['smoke_package']}, path from {origins['smoke_path']}",
+        cache=values["smoke_cache"] == "on",
     )

@@ -11,13 +11,25 @@ REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "backend"
 
 
-def run_smoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`pytest -m smoke -v` from the repository root; QA_SMOKE_* only as given in `env`."""
+def run_smoke(*args: str, env: dict[str, str] | None = None, cache_dir: Path | None = None,
+              timeout: float = 120) -> subprocess.CompletedProcess:
+    """`pytest -m smoke -v` from the repository root; QA_SMOKE_* only as given in `env`;
+    pytest's cache (and so the smoke's) in `cache_dir`, or none."""
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("QA_SMOKE_", "PYTEST_", "COV_"))}
-    command = [sys.executable, "-m", "pytest", "-m", "smoke", "-v", "-p", "no:cacheprovider", *args]
+    cache = ["-o", f"cache_dir={cache_dir}"] if cache_dir else ["-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", "-m", "smoke", "-v", *cache, *args]
     return subprocess.run(command, cwd=REPO, env={**clean, **(env or {})},
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def write_package(root: Path, files: dict[str, str]) -> Path:
+    """Files (path relative to `root`: text) written under `root`; returns `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
 
 
 def line_of(path: Path, text: str) -> int:

@@ -47,44 +47,50 @@ def test_breaks_fail_the_run(broken):
     assert result.returncode == 1, output
 
 
+def static_and_imported(output: str, module: str) -> tuple[str, str]:
+    """The module's failure, split: what the static check says, what the isolated import says."""
+    static, marker, imported = failure(output, f"test_imports[{module}]").partition(" does not import on its own")
+    return static, marker + imported
+
+
 def test_stale_sessionlocal_import_names_module_line_and_replacement(broken):
     root, _, output = broken
     line = line_of(root / "ai_receptionist/services/voice/auditor.py", STALE)
     where = f"ai_receptionist/services/voice/auditor.py:{line}: {STALE}"
-    for test in ("test_imports_in_isolation", "test_imports_resolve"):
-        report = failure(output, f"{test}[ai_receptionist.services.voice.auditor]")
+    static, imported = static_and_imported(output, "ai_receptionist.services.voice.auditor")
+    for report in (static, imported):  # both checks see it
         assert where in report, output
         assert "did you mean 'get_session_local'?" in report
-    assert "ImportError: cannot import name 'SessionLocal'" in failure(
-        output, "test_imports_in_isolation[ai_receptionist.services.voice.auditor]")
+    assert "1 import cannot succeed (checked without running the code)" in static
+    assert "ImportError: cannot import name 'SessionLocal'" in imported
 
 
 def test_broken_import_in_function_body_fails_statically_only(broken):
     root, _, output = broken
     module = "ai_receptionist.services.business_settings"
     line = line_of(root / "ai_receptionist/services/business_settings.py", "import get_setting")
-    report = failure(output, f"test_imports_resolve[{module}]")
+    report = failure(output, f"test_imports[{module}]")
     assert f"business_settings.py:{line}: from ai_receptionist.core.config import get_setting" in report, output
     assert "in a function body" in report
     assert "did you mean 'get_settings'?" in report
     # Importing the module runs no function body: a runtime walk alone would miss this.
-    assert f"test_imports_in_isolation[{module}] PASSED" in output
+    assert f"({module} imports on its own: only the static check sees this)" in report
+    assert "does not import on its own" not in report
 
 
 def test_module_that_needs_another_imported_first_fails_in_isolation(broken):
     _, _, output = broken
-    report = failure(output, "test_imports_in_isolation[ai_receptionist.services.voice.status]")
-    assert "status.py:5: ENGINE_FACTORY = ai_receptionist.core.database.get_engine" in report, output
-    assert "AttributeError: module 'ai_receptionist' has no attribute 'core'" in report
-    assert "add `import ai_receptionist.core.database`" in report
-    # Every statement resolves: only the isolated import sees the order dependency.
-    assert "test_imports_resolve[ai_receptionist.services.voice.status] PASSED" in output
+    static, imported = static_and_imported(output, "ai_receptionist.services.voice.status")
+    assert "status.py:5: ENGINE_FACTORY = ai_receptionist.core.database.get_engine" in imported, output
+    assert "AttributeError: module 'ai_receptionist' has no attribute 'core'" in imported
+    assert "add `import ai_receptionist.core.database`" in imported
+    # Every statement and attribute resolves: only the isolated import sees the order dependency.
+    assert "cannot succeed" not in static
 
 
 def test_missing_third_party_dependency_names_the_distribution(broken):
     _, _, output = broken
-    for test in ("test_imports_in_isolation", "test_imports_resolve"):
-        report = failure(output, f"{test}[ai_receptionist.services.billing]")
+    for report in static_and_imported(output, "ai_receptionist.services.billing"):
         assert "billing.py:3: import acme_billing_sdk" in report, output
         assert ("missing third-party dependency: module 'acme_billing_sdk' is declared in "
                 "pyproject.toml as 'acme-billing-sdk>=1.2' but not installed") in report
@@ -92,8 +98,8 @@ def test_missing_third_party_dependency_names_the_distribution(broken):
 
 def test_intact_modules_still_pass(broken):
     _, _, output = broken
-    assert "test_imports_in_isolation[ai_receptionist.core.database] PASSED" in output
-    assert "test_imports_resolve[ai_receptionist.core.database] PASSED" in output
+    assert "test_imports[ai_receptionist.core.database] PASSED" in output
+    assert "test_imports[ai_receptionist.api.main] PASSED" in output
 
 
 def test_a_syntax_error_fails_its_module_and_not_the_whole_run(tmp_path):
@@ -104,7 +110,7 @@ def test_a_syntax_error_fails_its_module_and_not_the_whole_run(tmp_path):
     result = run_smoke(env={"QA_SMOKE_PATH": str(root)})
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    report = failure(output, "test_imports_resolve[ai_receptionist.services.knowledge_base]")
+    report = failure(output, "test_imports[ai_receptionist.services.knowledge_base]")
     assert "knowledge_base.py:" in report and "syntax error: invalid syntax" in report
-    assert "FAILED smoke/test_imports.py::test_imports_resolve[ai_receptionist.core.database]" not in output
+    assert "FAILED smoke/test_imports.py::test_imports[ai_receptionist.core.database]" not in output
     assert " passed" in output  # the other modules were still checked
