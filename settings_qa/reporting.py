@@ -26,6 +26,7 @@ import pytest
 
 from settings_qa import __version__, runsettings
 from settings_qa.client import BUSINESS_PATH, LOGIN_PATH, Exchange
+from settings_qa.net.policy import NetworkFailure
 from settings_qa.redaction import redact
 
 try:
@@ -273,6 +274,8 @@ def step_finished(request: pytest.FixtureRequest, exception: BaseException | Non
     if exception is not None:
         tags = {marker.name for marker in request.node.iter_markers()}
         phase = failure_phase(getattr(step, "type", None), _exchanges[first:], _exchanges[:first], tags)
+        if isinstance(exception, NetworkFailure):  # the gateway kept the request from the backend
+            phase = "network"
         allure.dynamic.label("phase", phase)
     context.__exit__(type(exception) if exception else None, exception,
                      exception.__traceback__ if exception else None)

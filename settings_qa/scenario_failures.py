@@ -27,6 +27,7 @@ from settings_qa import gherkin, reporting
 from settings_qa.check import closest_step, step_phrases
 from settings_qa.feature_paths import scenario_of
 from settings_qa.redaction import redact
+from settings_qa.net.policy import NetworkFailure
 
 _FAILED_STEP = pytest.StashKey["FailedStep"]()
 _SCENARIO_NAME = pytest.StashKey[str]()
@@ -55,6 +56,8 @@ def reason(exception: BaseException) -> list[str]:
     (not an assertion) keeps its type."""
     if isinstance(exception, (AssertionError, pytest.fail.Exception)):
         text = str(exception)
+    elif isinstance(exception, NetworkFailure):  # the network's failure, worded as such (settings_qa/net)
+        text = f"NETWORK FAILURE (not a contract failure): {exception}"
     else:
         text = f"{type(exception).__name__}: {exception}"
     lines = []
