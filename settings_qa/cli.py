@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from settings_qa import restore_cli
+from settings_qa.console import stdout_gone
 
 EX_USAGE = 64
 
@@ -73,6 +74,13 @@ def print_catalogue(contexts: list) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return stdout_gone()
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="settings-qa", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=None, help="the suite's folder (default: found upward)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -22,6 +22,7 @@ from typing import NoReturn, Sequence
 import httpx
 
 from settings_qa import __version__, signals
+from settings_qa.console import keep_going, stdout_gone
 from settings_qa.client import ApiClient, Exchange
 from settings_qa.e2e import render
 from settings_qa.e2e.check import SettingsCheck
@@ -188,7 +189,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     on_exchange = _log_exchange if args.verbose else None
     with build_client(url, timeout=args.timeout, headers={"User-Agent": f"{PROG}/{__version__}"}) as http:
         client = ApiClient(http, on_exchange=on_exchange)
-        on_phase = None if args.json else partial(render.print_phase, out=sys.stdout, verbose=args.verbose)
+        on_phase = None if args.json else keep_going(partial(render.print_phase, out=sys.stdout, verbose=args.verbose))
         SettingsCheck(
             client, email=email, password=password, target=dict(target), result=result,
             timeout=args.timeout, on_phase=on_phase,
@@ -198,9 +199,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     result.network = events.ledger().all_events()
 
     if args.json:
-        print(render.as_json(result))
+        keep_going(print)(render.as_json(result))
     else:
-        render.print_summary(result, sys.stdout, verbose=args.verbose)
+        keep_going(render.print_summary)(result, sys.stdout, verbose=args.verbose)
     line = render.failure_line(result)
     if line:
         print(line, file=sys.stderr)
@@ -256,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # `settings-e2e history | head`: the reader has what it wanted
+        return stdout_gone()
     except Exception as exc:  # noqa: BLE001 - the last guard: one line instead of a traceback
         print(f"{PROG}: internal error: {type(exc).__name__}: {redact(exc)}", file=sys.stderr)
         return int(ExitCode.INTERNAL)

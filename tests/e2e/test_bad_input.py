@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-from conftest import Fake, Run, run_e2e
-from e2e_fakes import PASSWORD, gateway_502, slow
+from conftest import REPO, Fake, Run, run_e2e
+from e2e_fakes import EMAIL, PASSWORD, gateway_502, slow
 from settings_qa.targets import free_port
 
 
@@ -112,3 +119,41 @@ def test_a_terminal_without_utf8_still_gets_the_report_and_the_right_code() -> N
 
     assert_one_clear_line(run, 69, "connection refused")
     assert "Exit code: 69 (Target unreachable)" in run.stdout
+
+
+def test_a_reader_that_goes_away_mid_run_does_not_stop_the_restore(fake: Fake) -> None:
+    """`settings-e2e ... | head -3`: the reader leaves while phase 3 has changed the deployment.
+    The check goes on without its output, puts the settings back and ends with its verdict."""
+    original = fake.backend.writable()
+    reader, writer = os.pipe()
+
+    def reader_leaves(body: dict[str, Any]) -> None:
+        if body != original:  # the first save of phase 3, not the restore
+            with contextlib.suppress(OSError):
+                os.close(reader)
+        return None
+
+    fake.backend.put_hook = reader_leaves
+    journal = Path(tempfile.mkdtemp(prefix="e2e-journal-")) / "journal.json"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    environ.update(QA_EMAIL=EMAIL, QA_PASSWORD=PASSWORD, PYTHONPATH=str(REPO), QA_RESTORE_JOURNAL=str(journal))
+    with subprocess.Popen([sys.executable, "-m", "settings_qa.e2e", "--url", fake.url], cwd=REPO, env=environ,
+                          stdout=writer, stderr=subprocess.PIPE, text=True) as child:
+        os.close(writer)
+        _, stderr = child.communicate(timeout=60)
+
+    assert fake.backend.puts and fake.backend.puts[0] != original, "phase 3 never saved"
+    assert fake.backend.writable() == original, f"left changed; {stderr}"
+    assert child.returncode == 0, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert not journal.exists()
+
+
+def test_settings_qa_piped_into_head_stops_quietly() -> None:
+    done = subprocess.run(f"{shlex.quote(sys.executable)} -m settings_qa.cli steps | head -1; exit ${{PIPESTATUS[0]}}",
+                          shell=True, executable="/bin/bash", cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+    assert done.stdout.startswith("Given ")
+    assert done.stderr == ""
+    assert done.returncode in (0, 141)  # 141 when the reader left before the last line, as for `ls | head -1`
