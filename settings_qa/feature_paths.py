@@ -62,8 +62,11 @@ def select(config: pytest.Config, argument: str) -> Selection | None:
     found = feature.scenario_at(line)
     if found is None:
         starts = ", ".join(str(s.line) for s in feature.scenarios) or "none"
-        raise pytest.UsageError(f"line {line} of {match.group('path')} is in no scenario (it is the feature's "
-                                f"header or Background); its scenarios start at lines {starts}")
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        where = (f"the file has {lines} lines" if line > lines or line < 1
+                 else "it is the feature's header or Background")
+        raise pytest.UsageError(f"line {line} of {match.group('path')} is in no scenario ({where}); "
+                                f"its scenarios start at lines {starts}")
     scenario, row = found
     return Selection(path, line, frozenset({row.index}) if row else None)
 

@@ -61,7 +61,10 @@ def test_a_feature_file_a_scenario_and_an_example_run_by_their_path():
 
 @pytest.mark.parametrize(("argument", "error"), [
     ("features/no_such.feature", "ERROR: features/no_such.feature: no such feature file"),
-    ("features/persistence.feature:2", "ERROR: line 2 of features/persistence.feature is in no scenario"),
+    ("features/persistence.feature:2", "ERROR: line 2 of features/persistence.feature is in no scenario "
+                                       "(it is the feature's header or Background)"),
+    ("features/persistence.feature:9999", "ERROR: line 9999 of features/persistence.feature is in no scenario "
+                                          "(the file has "),
 ])
 def test_a_wrong_path_or_line_is_one_usage_error(argument, error):
     run = run_suite(argument)
