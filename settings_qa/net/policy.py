@@ -111,13 +111,17 @@ def is_safe(request: httpx.Request) -> bool:
     return bool(marked) if marked is not None else request.method.upper() in SAFE_METHODS
 
 
+# A year: longer than any waiting budget can be, short enough to stay a plain finite number.
+RETRY_AFTER_CEILING = 365 * 24 * 3600.0
+
+
 def retry_after(response: httpx.Response, now: datetime | None = None) -> float | None:
     """Seconds the `Retry-After` header asks to wait (a number or an HTTP date), or None."""
     raw = response.headers.get("retry-after", "").strip()
     if not raw:
         return None
     if re.fullmatch(r"\d+(\.\d+)?", raw):
-        return float(raw)
+        return min(float(raw), RETRY_AFTER_CEILING)  # "9" * 400 is a number too: past any budget, not infinite
     try:
         when = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):
@@ -197,4 +201,6 @@ def describe_error(exc: BaseException) -> str:
 
 def seconds(value: float) -> str:
     """`1.5 s`, `120 s`: how the messages show a duration."""
+    if not math.isfinite(value):
+        return "forever"
     return f"{value:.1f} s" if value < 10 and not math.isclose(value, round(value)) else f"{round(value):d} s"

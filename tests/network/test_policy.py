@@ -144,6 +144,13 @@ def test_a_wait_beyond_the_budget_is_one_line(slept) -> None:
     assert slept == []
 
 
+def test_a_retry_after_too_long_for_any_budget_is_one_line_not_a_crash(slept) -> None:
+    script = Script(httpx.Response(429, headers={"Retry-After": "9" * 400}))
+    with pytest.raises(WaitTooLong, match=r"GET /api/business/me: the deployment asks to wait \d+ s, budget 60 s per request"):
+        client(script).get("/api/business/me")
+    assert slept == []
+
+
 def test_the_run_wide_budget_counts_every_wait(tmp_path, slept) -> None:
     transport.configure(NetworkPolicy(max_total_wait=5), run_dir=tmp_path)
     transport.context().sleep = slept.append
