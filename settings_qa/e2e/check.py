@@ -82,6 +82,10 @@ class SettingsCheck:
             self.result.code, self.result.reason = failure.code, failure.reason
         except KeyboardInterrupt:
             self.result.code, self.result.reason = ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"
+        except Exception as exc:  # noqa: BLE001 - a bug of ours mid-run must not leave the deployment changed
+            text = " ".join(str(exc).split())
+            self.result.code = ExitCode.INTERNAL
+            self.result.reason = f"internal error: {type(exc).__name__}" + (f": {text}" if text else "")
         if self.written and token is not None and original is not None:
             self._restore(token, original, current)
         self.result.duration_ms = (time.perf_counter() - started) * 1000

@@ -157,3 +157,25 @@ def test_settings_qa_piped_into_head_stops_quietly() -> None:
     assert done.stdout.startswith("Given ")
     assert done.stderr == ""
     assert done.returncode in (0, 141)  # 141 when the reader left before the last line, as for `ls | head -1`
+
+
+def test_a_bug_of_ours_after_the_save_still_restores_and_exits_70(
+    fake: Fake, run_in_process: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception the check does not expect (here phase 4 raising) once phase 3 has written:
+    one line, exit 70, and the account put back and its journal entry settled."""
+    from settings_qa.e2e.check import SettingsCheck
+
+    def broken_verify(self: SettingsCheck, token: str) -> None:
+        raise RuntimeError("a bug in phase 4")
+
+    monkeypatch.setattr(SettingsCheck, "verify", broken_verify)
+    original = fake.backend.writable()
+    run = run_in_process("--url", fake.url)
+
+    assert fake.backend.puts and fake.backend.puts[0] != original, "phase 3 never saved"
+    assert fake.backend.writable() == original, run.output
+    assert run.code == 70, run.output
+    assert "exit 70 (Internal error): internal error: RuntimeError: a bug in phase 4" in run.stderr
+    assert "Traceback" not in run.output
+    assert not Path(os.environ["QA_RESTORE_JOURNAL"]).exists()
