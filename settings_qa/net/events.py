@@ -126,42 +126,66 @@ class Ledger:
             totals[kind] = totals.get(kind, 0.0) + seconds
             return totals[kind]
 
+    def reserve_wait(self, seconds: float, budget: float) -> float | None:
+        """Add `seconds` to the run's waiting total if it stays within `budget`, in one step (two
+        workers cannot both take the budget's last seconds); the new total, or None if refused."""
+        if self.run_dir is None:
+            with self._lock:
+                if self._waited + seconds > budget:
+                    return None
+                self._waited += seconds
+                return self._waited
+        with _locked(self.run_dir / TOTALS_FILE) as totals:
+            waited = float(totals.get("waited", 0.0))
+            if waited + seconds > budget:
+                return None
+            totals["waited"] = waited + seconds
+            return totals["waited"]
+
     def total(self, kind: str = "waited") -> float:
         if self.run_dir is None:
             return self._waited if kind == "waited" else 0.0
-        path = self.run_dir / TOTALS_FILE
         try:
-            return float(json.loads(path.read_text(encoding="utf-8") or "{}").get(kind, 0.0))
-        except (OSError, ValueError):
+            return float(_read_json(self.run_dir / TOTALS_FILE).get(kind, 0.0))
+        except (TypeError, ValueError):
             return 0.0
 
 
 class _locked:
-    """A small JSON object in a file, read and written under an exclusive lock."""
+    """A small JSON object in a file, changed under an exclusive lock (on a `.lock` file beside
+    it) and replaced whole (a temporary file renamed over it), so a reader without the lock sees
+    the old content or the new one, never an empty file, and a process killed while writing
+    leaves the old content."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def __enter__(self) -> dict:
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self.fd, fcntl.LOCK_EX)
-        raw = b""
-        while chunk := os.read(self.fd, 65536):
-            raw += chunk
-        try:
-            self.data = json.loads(raw or b"{}")
-        except ValueError:
-            self.data = {}
+        self.data = _read_json(self.path)
         return self.data
 
     def __exit__(self, *exc: object) -> None:
         try:
-            os.lseek(self.fd, 0, os.SEEK_SET)
-            os.ftruncate(self.fd, 0)
-            os.write(self.fd, json.dumps(self.data).encode())
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(descriptor, json.dumps(self.data).encode())
+            finally:
+                os.close(descriptor)
+            os.replace(partial, self.path)
         finally:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_bytes() or b"{}")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 _ledger = Ledger()

@@ -156,14 +156,13 @@ class PolicyTransport(httpx.BaseTransport):
         elif trace.waited + upcoming > policy.max_wait:
             trace.stop_reason = f"--max-wait: the deployment asks to wait {seconds(upcoming)}" + (
                 f" more after {seconds(trace.waited)}" if trace.waited else "") + f", budget {seconds(policy.max_wait)} per request"
-        elif events.ledger().total() + upcoming > policy.max_total_wait:
+        elif events.ledger().reserve_wait(upcoming, policy.max_total_wait) is None:  # the last check: it books the wait
             trace.stop_reason = (f"--max-total-wait: the deployment asks to wait {seconds(upcoming)}, and the run has "
                                  f"waited {seconds(events.ledger().total())} of its {seconds(policy.max_total_wait)}")
         return bool(trace.stop_reason)
 
     def _slept(self, state: tenacity.RetryCallState, trace: _Trace) -> None:
-        trace.waited += state.upcoming_sleep
-        events.ledger().add_wait(state.upcoming_sleep)
+        trace.waited += state.upcoming_sleep  # the run's total was booked by _stop
 
     # -- the outcome ----------------------------------------------------------------------
     def _record(self, request: httpx.Request, trace: _Trace, outcome: str, note: str = "") -> None:

@@ -4,8 +4,10 @@ gateway, and the sleeps are recorded instead of slept."""
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -199,3 +201,45 @@ def test_pacing_holds_across_processes_and_starves_none(tmp_path) -> None:
     counts = [int(worker.communicate(timeout=30)[0].split()[0]) for worker in workers]
     assert sum(counts) <= 3 * 20 + 2, counts  # the cap held (one slot of slack at each end)
     assert min(counts) >= 0.35 * sum(counts), counts  # nobody starved
+
+
+def _reserve_many(run_dir: str, count: int, budget: float, granted) -> None:
+    ledger = events.Ledger(Path(run_dir))
+    granted.put(sum(1 for _ in range(count) if ledger.reserve_wait(1.0, budget) is not None))
+
+
+def test_workers_booking_waits_at_once_never_overrun_the_run_budget(tmp_path) -> None:
+    """Four processes (as xdist workers) book 1 s waits as fast as they can against a 60 s
+    budget: exactly 60 are granted, and the run's total is 60."""
+    context = multiprocessing.get_context("fork")
+    granted = context.Queue()
+    workers = [context.Process(target=_reserve_many, args=(str(tmp_path), 40, 60.0, granted)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    counts = [granted.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+    assert sum(counts) == 60
+    assert events.Ledger(tmp_path).total() == 60.0
+
+
+def _add_waits(run_dir: str, count: int) -> None:
+    ledger = events.Ledger(Path(run_dir))
+    for _ in range(count):
+        ledger.add_wait(1.0)
+
+
+def test_the_run_total_read_by_another_worker_never_goes_back(tmp_path) -> None:
+    """A worker reading the run's total while another adds to it sees it grow, never an empty
+    file's 0 in between (the budget would then be open again)."""
+    ledger = events.Ledger(tmp_path)
+    ledger.add_wait(1.0)
+    writer = multiprocessing.get_context("fork").Process(target=_add_waits, args=(str(tmp_path), 300))
+    writer.start()
+    seen = []
+    while writer.is_alive():
+        seen.append(ledger.total())
+    writer.join()
+    assert seen and min(seen) >= 1.0
+    assert all(later >= earlier for earlier, later in zip(seen, seen[1:]))
+    assert ledger.total() == 301.0
