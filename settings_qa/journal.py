@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 from contracts.models import writable
 from settings_qa.net.options import default_journal
@@ -40,6 +41,22 @@ PENDING_EXIT = 75  # EX_TEMPFAIL: settle the journal, then run again
 
 class JournalPending(Exception):
     """An entry of another run stands for this deployment account; the message is one line."""
+
+
+def deployment_key(base_url: str) -> str:
+    """The deployment a base URL names, spelt one way, so that the suite and settings-e2e, given
+    `https://API.example.com:443/` and `https://api.example.com`, know they mean the same one:
+    scheme and host in lower case, no default port, no trailing slash (the path kept as is)."""
+    parts = urlsplit(base_url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != {"http": 80, "https": 443}.get(scheme):
+        netloc += f":{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
 
 
 @dataclass
@@ -55,7 +72,7 @@ class Entry:
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.base_url, self.email.lower()
+        return deployment_key(self.base_url), self.email.lower()
 
     def owner_alive(self) -> bool:
         """Whether the run that wrote it may still be running (same host, its process alive)."""
@@ -93,14 +110,19 @@ class Journal:
         except (OSError, ValueError) as exc:
             raise JournalPending(f"the restore journal {self.path} cannot be read ({exc}): look at it, then "
                                  "remove it by hand once the accounts are as they should be") from None
-        return [Entry(**item) for item in data.get("entries", [])]
+        try:
+            return [Entry(**item) for item in data.get("entries", [])]
+        except (AttributeError, TypeError) as exc:  # JSON, but not a journal's shape
+            raise JournalPending(f"the restore journal {self.path} is not a restore journal this version can read "
+                                 f"({exc}): look at it, then remove it by hand once the accounts are as they should "
+                                 "be") from None
 
     def mine(self) -> list[Entry]:
         return [entry for entry in self.entries() if entry.run == self.run]
 
     def blocking(self, base_url: str, email: str) -> Entry | None:
         """Another run's entry for this deployment account, if one stands."""
-        key = (base_url, email.lower())
+        key = (deployment_key(base_url), email.lower())
         return next((e for e in self.entries() if e.key == key and e.run != self.run), None)
 
     def pending_message(self, entry: Entry) -> str:
@@ -124,7 +146,7 @@ class Journal:
         """Write `found` (the account's settings as found) unless this run has an entry for the
         account already; return whether it wrote. JournalPending if another run's stands."""
         with self._locked() as entries:
-            key = (base_url, email.lower())
+            key = (deployment_key(base_url), email.lower())
             for entry in entries:
                 if entry.key == key:
                     if entry.run == self.run:

@@ -19,7 +19,7 @@ import sys
 
 from settings_qa import accounts as accounts_mod
 from settings_qa.client import ApiClient
-from settings_qa.journal import PENDING_EXIT, Journal, JournalPending
+from settings_qa.journal import PENDING_EXIT, Journal, JournalPending, deployment_key
 from settings_qa.net import options as net_options
 from settings_qa.net.transport import build_client, configure
 from settings_qa.redaction import redact
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, environ=os.environ) -> int:
         return _usage(str(exc))
     journal = Journal(network.journal, tool=PROG)
     try:
-        entries = [e for e in journal.entries() if args.base_url is None or e.base_url == args.base_url.rstrip("/")]
+        entries = [e for e in journal.entries() if args.base_url is None or e.key[0] == deployment_key(args.base_url)]
     except JournalPending as exc:
         return _usage(str(exc))
     if not entries:

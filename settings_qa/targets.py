@@ -32,6 +32,7 @@ import httpx
 
 from settings_qa import accounts as accounts_mod
 from settings_qa.accounts import Account
+from settings_qa.journal import deployment_key
 from settings_qa.net.transport import build_client
 from settings_qa.redaction import register_secret
 
@@ -333,7 +334,7 @@ def is_loopback_url(url: str) -> bool:
 @contextlib.contextmanager
 def _url_lock(base_url: str):
     """An exclusive file lock per deployment URL (fcntl: released if the process dies)."""
-    name = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    name = hashlib.sha256(deployment_key(base_url).encode()).hexdigest()[:16]
     with open(Path(tempfile.gettempdir()) / f"settings-qa-{name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

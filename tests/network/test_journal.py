@@ -44,6 +44,24 @@ def test_an_entry_of_a_run_that_died_stops_the_next_run_in_one_line(tmp_path) ->
     assert f"settings-qa restore --journal {journal.path}" in message and "--discard" in message
 
 
+@pytest.mark.parametrize("spelling", ["https://Deployment.Example.TEST/", "HTTPS://deployment.example.test:443",
+                                      "https://deployment.example.test//"])
+def test_another_spelling_of_the_same_deployment_is_the_same_deployment(tmp_path, spelling: str) -> None:
+    """The suite keeps --base-url as typed; settings-e2e normalises --url: either way, an entry
+    left by one stops the other."""
+    Journal(tmp_path / "journal.json", run="killed", owner_pid=os.getpid()).ensure(URL, "qa@example.test", FOUND)
+    with pytest.raises(JournalPending):
+        Journal(tmp_path / "journal.json", run="next").check(spelling, ["qa@example.test"])
+    Journal(tmp_path / "journal.json", run="next").check("https://deployment.example.test:8443", ["qa@example.test"])
+
+
+@pytest.mark.parametrize("content", ["[]", '{"entries": [{"unknown": 1}]}', '{"entries": 3}'])
+def test_a_file_that_is_json_but_not_a_journal_is_one_line(tmp_path, content: str) -> None:
+    (tmp_path / "journal.json").write_text(content)
+    with pytest.raises(JournalPending, match="is not a restore journal this version can read"):
+        Journal(tmp_path / "journal.json", run="next").check(URL, ["qa@example.test"])
+
+
 def test_an_entry_of_a_run_still_running_says_to_wait_for_it(tmp_path) -> None:
     Journal(tmp_path / "journal.json", run="alive", owner_pid=os.getpid()).ensure(URL, "qa@example.test", FOUND)
     with pytest.raises(JournalPending, match="another run is writing to qa@example.test"):
