@@ -94,7 +94,7 @@ class JournalKeeper:
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or signals.stopping()
         accounts = {a.email.lower(): a for a in accounts_mod.from_environment().values()}
         configure(self.settings.network.patient(), context().pacer.run_dir, self.settings.ca_bundle)
-        with build_client(self.settings.base_url, timeout=self.settings.timeout) as http:
+        with signals.settling(), build_client(self.settings.base_url, timeout=self.settings.timeout) as http:
             client = ApiClient(http)
             for entry in entries:
                 account = accounts.get(entry.email.lower())

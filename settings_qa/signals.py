@@ -8,11 +8,14 @@ in this process or, through a stop file in the run's folder, in the run's xdist 
 
 While the restore runs, a second SIGTERM is ignored (a supervisor that repeats itself); a
 second Ctrl-C is the user insisting: it interrupts the restore, and the journal stays on disk
-for `settings-qa restore`.
+for `settings-qa restore`. A first signal that arrives while the end-of-run restore is already
+running (`settling()`) interrupts nothing: it is noted, no new write starts, and the restore
+goes on; a Ctrl-C after it interrupts the restore.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -20,6 +23,7 @@ from pathlib import Path
 
 STOP_FILE = "stop"
 _stopping = threading.Event()
+_settling = threading.Event()
 _run_dir: Path | None = None
 
 
@@ -45,8 +49,22 @@ def _on_signal(signum: int, frame: object) -> None:
             (_run_dir / STOP_FILE).write_text(signal.Signals(signum).name)
         except OSError:
             pass
+    if _settling.is_set():
+        if first or signum != signal.SIGINT:
+            return  # the restore in progress is what the signal would have asked for
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
     if first or signum == signal.SIGINT:
         raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+@contextlib.contextmanager
+def settling():
+    """Around a restore of what the run changed: a first SIGTERM or SIGINT does not interrupt it."""
+    _settling.set()
+    try:
+        yield
+    finally:
+        _settling.clear()
 
 
 def stopping() -> bool:

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from contracts.models import Business, SaveResult, Token
+from settings_qa import signals
 from settings_qa.client import ApiClient
 from settings_qa.e2e.describe import backend_error, short_value
 from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResult, RunResult
@@ -223,10 +224,11 @@ class SettingsCheck:
         self.result.restore_needed = True
         self.result.original_values = {name: getattr(original, name) for name in sorted(self.written)}
         try:
-            self.result.restore = restore(
-                self.client, token, original, sorted(self.written), current,
-                timeout=self.timeout, in_flight=self.unanswered_put,
-            )
+            with signals.settling():
+                self.result.restore = restore(
+                    self.client, token, original, sorted(self.written), current,
+                    timeout=self.timeout, in_flight=self.unanswered_put,
+                )
         except KeyboardInterrupt:
             self.result.restore = PhaseResult(None, "RESTORE ORIGINAL SETTINGS", error="interrupted (Ctrl-C)")
         self._announce(self.result.restore)

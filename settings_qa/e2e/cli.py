@@ -220,7 +220,8 @@ def _settle_journal(journal: Journal, client: ApiClient, password: str, result: 
         return
     for entry in entries:
         try:
-            settled = settle(entry, client, password, interrupted=result.code == ExitCode.INTERRUPTED)
+            with signals.settling():
+                settled = settle(entry, client, password, interrupted=result.code == ExitCode.INTERRUPTED)
         except KeyboardInterrupt:
             result.journal = f"interrupted while settling; the restore journal {journal.path} keeps the settings as found"
             break

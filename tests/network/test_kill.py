@@ -108,3 +108,30 @@ def test_a_terminated_settings_e2e_puts_the_data_back_itself(reference, slow_gat
     assert check.returncode == 130, output
     assert "RESTORE ORIGINAL SETTINGS - ✅ PASS" in output
     assert reference.state() == before and not journal.exists()
+
+
+SETTLING = """
+import os, signal
+from settings_qa import signals
+signals.install()
+with signals.settling():
+    os.kill(os.getpid(), signal.SIGTERM)  # a CI job's timeout arriving during the end-of-run restore
+    print("the restore went on; stopping:", signals.stopping(), flush=True)
+    try:
+        os.kill(os.getpid(), signal.SIGINT)  # then the user insisting
+        print("not interrupted")
+    except KeyboardInterrupt:
+        print("a second Ctrl-C interrupts it")
+try:
+    os.kill(os.getpid(), signal.SIGTERM)
+    print("a later SIGTERM was ignored")
+except KeyboardInterrupt:
+    print("interrupted after the restore")
+"""
+
+
+def test_a_first_signal_during_the_end_of_run_restore_does_not_interrupt_it():
+    done = subprocess.run([sys.executable, "-c", SETTLING], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.stdout.splitlines() == ["the restore went on; stopping: True", "a second Ctrl-C interrupts it",
+                                        "a later SIGTERM was ignored"], done.stdout + done.stderr
