@@ -156,7 +156,7 @@ def _webhook(option: str, raw: str) -> Webhook:
 def _pushgateway(raw: object) -> str | None:
     if raw is None:
         return None
-    url = _http_url("pushgateway", str(raw), secret=False)
+    url = _http_url("pushgateway", str(raw), secret="@" in str(raw))  # user:password@ is never echoed
     if url.userinfo:
         raise ValueError(f"{_label('pushgateway')} must not contain credentials")
     if url.query or url.fragment:

@@ -32,6 +32,10 @@ BAD = [
     (["--history", "{tmp}/h.sqlite3", "--pushgateway", "http://user:pw@127.0.0.1:9091"], {},
      "--pushgateway (QA_PUSHGATEWAY) must not contain credentials"),
     (["--history", "{tmp}/h.sqlite3", "--metrics-file", "{tmp}/absent/m.prom"], {}, "the folder {tmp}/absent does not"),
+    (["--history", "{tmp}/h.sqlite3", "--pushgateway", "admin:webhook-token-pw@pushgw:9091"], {},
+     "--pushgateway (QA_PUSHGATEWAY) must be an http:// or https:// URL with a host (not shown"),
+    (["--history", "{tmp}/h.sqlite3"], {"QA_PUSHGATEWAY": "ftp://admin:webhook-token-pw@pushgw:9091"},
+     "--pushgateway (QA_PUSHGATEWAY) must be an http:// or https:// URL with a host (not shown"),
 ]
 
 
