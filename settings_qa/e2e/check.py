@@ -35,7 +35,7 @@ from contracts.models import Business, SaveResult, Token
 from settings_qa import signals
 from settings_qa.client import ApiClient
 from settings_qa.e2e.describe import backend_error, short_value
-from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResult, RunResult
+from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResult, RunResult, internal_error
 from settings_qa.e2e.restore import restore
 from settings_qa.e2e.values import marker_values
 from settings_qa.e2e.wire import call, check_jwt_claims, parse
@@ -84,9 +84,7 @@ class SettingsCheck:
         except KeyboardInterrupt:
             self.result.code, self.result.reason = ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"
         except Exception as exc:  # noqa: BLE001 - a bug of ours mid-run must not leave the deployment changed
-            text = " ".join(str(exc).split())
-            self.result.code = ExitCode.INTERNAL
-            self.result.reason = f"internal error: {type(exc).__name__}" + (f": {text}" if text else "")
+            self.result.code, self.result.reason = ExitCode.INTERNAL, internal_error(exc)
         if self.written and token is not None and original is not None:
             self._restore(token, original, current)
         self.result.duration_ms = (time.perf_counter() - started) * 1000

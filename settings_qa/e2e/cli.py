@@ -26,7 +26,7 @@ from settings_qa.console import keep_going, stdout_gone
 from settings_qa.client import ApiClient, Exchange
 from settings_qa.e2e import render
 from settings_qa.e2e.check import SettingsCheck
-from settings_qa.e2e.outcome import ExitCode, RunResult
+from settings_qa.e2e.outcome import ExitCode, RunResult, internal_error
 from settings_qa.e2e.values import REPORT_VALUES, new_seed, random_values
 from settings_qa.journal import Journal, JournalPending
 from settings_qa.monitor import history_cli, watch
@@ -187,15 +187,19 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(redact(render.header(result)), flush=True)
 
     on_exchange = _log_exchange if args.verbose else None
-    with build_client(url, timeout=args.timeout, headers={"User-Agent": f"{PROG}/{__version__}"}) as http:
-        client = ApiClient(http, on_exchange=on_exchange)
-        on_phase = None if args.json else keep_going(partial(render.print_phase, out=sys.stdout, verbose=args.verbose))
-        SettingsCheck(
-            client, email=email, password=password, target=dict(target), result=result,
-            timeout=args.timeout, on_phase=on_phase,
-            before_first_write=lambda original: journal.ensure(url, email, original.model_dump()),
-        ).run()
-        _settle_journal(journal, client, password, result)
+    try:
+        with build_client(url, timeout=args.timeout, headers={"User-Agent": f"{PROG}/{__version__}"}) as http:
+            client = ApiClient(http, on_exchange=on_exchange)
+            on_phase = None if args.json else keep_going(partial(render.print_phase, out=sys.stdout,
+                                                                 verbose=args.verbose))
+            SettingsCheck(
+                client, email=email, password=password, target=dict(target), result=result,
+                timeout=args.timeout, on_phase=on_phase,
+                before_first_write=lambda original: journal.ensure(url, email, original.model_dump()),
+            ).run()
+            _settle_journal(journal, client, password, result)
+    except Exception as exc:  # noqa: BLE001 - a bug of ours is still a run: recorded, alerted, exit 70
+        result.code, result.reason = ExitCode.INTERNAL, internal_error(exc)
     result.network = events.ledger().all_events()
 
     if args.json:

@@ -103,3 +103,9 @@ class RunResult:
     strict: bool = False  # --strict: unnamed properties are invalid data
     network: list[Any] = field(default_factory=list)  # NetworkEvent: waits, retries, gateway errors
     journal: str = ""  # what became of the restore journal's entry, one line
+
+
+def internal_error(exc: Exception) -> str:
+    """The reason of a run ended by a bug of ours (exit 70): the exception's type and first words."""
+    text = " ".join(str(exc).split())
+    return f"internal error: {type(exc).__name__}" + (f": {text}" if text else "")
