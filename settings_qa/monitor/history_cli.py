@@ -50,12 +50,13 @@ def run(argv: Sequence[str], environ: os._Environ | dict[str, str] = os.environ)
         last = args.runs if args.runs is not None else _runs(environ.get("QA_HISTORY_RUNS", "").strip() or "20")
         if not 1 <= last <= 100000:
             raise _Usage(f"--runs must be from 1 to 100000, got {last}")
+        target = _target(args.url) if args.url else None
         history = History(path, create=False)
     except (_Usage, HistoryError) as exc:
         print(f"{PROG}: usage error: {redact(exc)} (see {PROG} --help)", file=sys.stderr)
         return USAGE_EXIT
     with history:
-        targets = [args.url.rstrip("/")] if args.url else history.targets()
+        targets = [target] if target else history.targets()
         now = time.time()
         summaries = [summarize(history, target, now=now, last=last) for target in targets]
     if args.json:
@@ -68,6 +69,16 @@ def run(argv: Sequence[str], environ: os._Environ | dict[str, str] = os.environ)
     for summary in summaries:
         print("\n".join(render(summary, last)))
     return 0
+
+
+def _target(raw: str) -> str:
+    """--url spelt as settings-e2e records it (`https://API.example.com:443/` is `https://api.example.com`)."""
+    from settings_qa.e2e.cli import UsageError, parse_url  # the check's own reading of --url
+
+    try:
+        return redact(parse_url(raw))
+    except UsageError as exc:
+        raise _Usage(str(exc)) from None
 
 
 def _runs(raw: str) -> int:

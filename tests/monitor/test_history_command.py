@@ -61,6 +61,14 @@ def test_the_summary_of_a_known_sequence(known, capsys):
     ]
 
 
+@pytest.mark.parametrize("spelling", ["https://API.example.test/", "https://api.example.test:443"])
+def test_url_is_read_as_the_check_records_it(known, capsys, spelling):
+    path, _ = known
+    assert main(["history", path, "--url", spelling, "--json"]) == 0
+    [mine] = json.loads(capsys.readouterr().out)["deployments"]
+    assert mine["target"] == TARGET and mine["pass_rate"]["24h"]["runs"] == 5
+
+
 def test_json_and_the_last_n_runs(known, capsys):
     path, now = known
     assert main(["history", path, "--json", "--runs", "4"]) == 0
