@@ -92,17 +92,19 @@ class History:
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             self.db.execute("PRAGMA foreign_keys = ON")
-            self._check_or_create()
+            self._check_or_create(create)
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"{self.path} is not a settings-e2e history ({exc})") from None
 
-    def _check_or_create(self) -> None:
+    def _check_or_create(self, create: bool) -> None:
         with self.transaction() as db:
             application_id = db.execute("PRAGMA application_id").fetchone()[0]
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if application_id == 0 and version == 0:
                 if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                     raise HistoryError(f"{self.path} is an SQLite file of something else, not a settings-e2e history")
+                if not create:  # reading never changes the file
+                    raise HistoryError(f"no history in {self.path} yet (an empty file: no run has been recorded)")
                 for statement in filter(str.strip, SCHEMA.split(";")):
                     db.execute(statement)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -104,12 +104,14 @@ def test_a_deployment_failing_now(tmp_path, capsys):
     (["history"], {}, "name the history file (or set QA_HISTORY)"),
     (["history", "{tmp}/absent.sqlite3"], {}, "no history at {tmp}/absent.sqlite3"),
     (["history", "{tmp}/notes.txt"], {}, "is not a settings-e2e history"),
+    (["history", "{tmp}/empty.sqlite3"], {}, "no history in {tmp}/empty.sqlite3 yet (an empty file"),
     (["history", "{tmp}/h.sqlite3", "--runs", "0"], {}, "--runs must be from 1 to 100000, got 0"),
     (["history", "{tmp}/h.sqlite3", "--runs", "many"], {}, "argument --runs: invalid int value: 'many'"),
     (["history", "{tmp}/h.sqlite3"], {"QA_HISTORY_RUNS": "lots"}, "QA_HISTORY_RUNS must be an integer"),
 ])
 def test_bad_input_is_one_line_and_exit_64(tmp_path, capsys, monkeypatch, args, env, message):
     (tmp_path / "notes.txt").write_text("plain words, not a database " * 50)
+    (tmp_path / "empty.sqlite3").write_bytes(b"")
     History(tmp_path / "h.sqlite3").close()
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -120,6 +122,7 @@ def test_bad_input_is_one_line_and_exit_64(tmp_path, capsys, monkeypatch, args, 
     assert captured.out == "" and captured.err.count("\n") == 1
     assert captured.err.startswith("settings-e2e history: usage error: ")
     assert message.format(tmp=tmp_path) in captured.err
+    assert (tmp_path / "empty.sqlite3").read_bytes() == b""  # reading never changes a file
 
 
 def test_the_path_may_come_from_qa_history(known, capsys, monkeypatch):
