@@ -7,8 +7,10 @@
 
 Credentials come from the environment as for the suite (QA_EMAIL/QA_PASSWORD, QA_EMAIL_2/...,
 QA_EMAIL_NO_BUSINESS/...), matched to each entry by its email. An entry whose run is still
-alive on this machine is left alone unless --force. Exit: 0 every entry settled (or none),
-1 an entry is not settled (it stays), 64 usage, 75 an entry belongs to a run still running.
+alive on this machine is left alone unless --force. Exit: 0 every entry settled (or none;
+with --dry-run: every account reads back as found, the entries stay), 1 an entry is not settled
+(it stays), 64 usage (a bad option, a journal that cannot be read), 75 an entry belongs to a run
+still running.
 """
 
 from __future__ import annotations
@@ -101,9 +103,13 @@ def run(args: argparse.Namespace, environ=os.environ) -> int:
             journal.remove(entry)
     if unsettled:
         print(f"{PROG}: {unsettled} entr{'y' if unsettled == 1 else 'ies'} not settled; {journal.path} keeps "
-              "them", file=sys.stderr)
+              f"{'it' if unsettled == 1 else 'them'}", file=sys.stderr)
         return 1
-    print(f"{PROG}: every entry settled" + ("" if args.dry_run else f"; {journal.path} is removed when empty"))
+    if args.dry_run:
+        print(f"{PROG}: every account reads back as found (--dry-run: the entries stay, and runs against these "
+              "accounts stay stopped; `settings-qa restore` removes them)")
+        return 0
+    print(f"{PROG}: every entry settled; {journal.path} is removed when empty")
     return 0
 
 

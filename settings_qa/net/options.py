@@ -7,6 +7,7 @@ Each option has an environment variable; the command line wins. A bad value is a
 from __future__ import annotations
 
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -87,5 +88,32 @@ def resolve(given: Mapping[str, object], environ: Mapping[str, str] = os.environ
     ca_bundle = Path(str(ca)).expanduser() if ca else None
     if ca_bundle is not None and not ca_bundle.is_file():
         raise ValueError(f"{label('ca_bundle')}: no such file: {ca_bundle}")
+    if ca_bundle is not None:
+        _check_certificates(ca_bundle, label("ca_bundle"))
+    elif environ.get("SSL_CERT_FILE") and Path(environ["SSL_CERT_FILE"]).is_file():
+        _check_certificates(Path(environ["SSL_CERT_FILE"]), "SSL_CERT_FILE")
     journal = pick("restore_journal")
-    return NetworkOptions(policy, ca_bundle, Path(str(journal)).expanduser() if journal else default_journal())
+    journal_path = Path(str(journal)).expanduser() if journal else default_journal()
+    _check_journal_path(journal_path, label("restore_journal"))
+    return NetworkOptions(policy, ca_bundle, journal_path)
+
+
+def _check_certificates(path: Path, what: str) -> None:
+    """A file of certificate authorities that the TLS library can load (PEM), or ValueError."""
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ValueError(f"{what}: {path} is not a PEM file of certificates the TLS library can load ({reason})") \
+            from None
+
+
+def _check_journal_path(path: Path, what: str) -> None:
+    """A place where the journal can be: a file or nothing yet, under folders that are folders."""
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{what}: {path} is not a file")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ValueError(f"{what}: {path} cannot be a file: {folder} is not a folder")

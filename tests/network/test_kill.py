@@ -21,6 +21,8 @@ import pytest
 from gateway import Gateway, Misbehaviour
 from network_runs import REPO, environ, new_journal, run_e2e, run_restore, run_suite
 
+from settings_qa.journal import Journal
+
 pytestmark = pytest.mark.slow
 WRITES = ("features", "-m", "update or persistence", "-n", "2", "-p", "no:cacheprovider", "-q")
 
@@ -74,11 +76,27 @@ def test_sigkill_leaves_the_journal_then_the_next_run_refuses_and_restore_puts_i
     e2e = run_e2e(slow_gateway.url, reference, journal=journal)
     assert e2e.code == 75, e2e.output
 
+    looked = run_restore(reference, journal, "--dry-run")
+    assert looked.code == 1 and "differs (--dry-run: nothing written)" in looked.stdout, looked.output
+    assert reference.state() != before and journal.exists()
+
     restored = run_restore(reference, journal)
     assert restored.code == 0, restored.output
     assert "as found" in restored.stdout and "put back and verified" in restored.stdout
     assert reference.state() == before
     assert not journal.exists()
+
+
+def test_a_dry_run_on_accounts_already_as_found_says_the_entries_stay(reference, tmp_path):
+    journal = tmp_path / "journal.json"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    email, _ = reference.credentials["primary"]
+    as_found = reference.state()["primary"]
+    Journal(journal, run="killed", owner_pid=int(dead.stdout)).ensure(reference.base_url, email, as_found)
+    looked = run_restore(reference, journal, "--dry-run")
+    assert looked.code == 0 and "reads back as found" in looked.stdout, looked.output
+    assert "the entries stay" in looked.stdout and "every entry settled" not in looked.output
+    assert journal.exists()
 
 
 @pytest.mark.parametrize("how", ["SIGTERM to the run", "SIGINT to its process group"])

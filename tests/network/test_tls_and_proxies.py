@@ -9,7 +9,7 @@ import ssl
 import pytest
 import trustme
 from gateway import Gateway
-from network_runs import run_e2e, run_suite
+from network_runs import run_e2e, run_restore, run_suite
 
 pytestmark = pytest.mark.slow
 FETCH_AND_FUZZ = ("features", "contracts/test_fuzz.py", "-k", "fetch or (GET and coverage)")
@@ -65,3 +65,24 @@ def test_an_http_proxy_from_the_environment_carries_every_request(reference):
     assert run.code == 0, run.output[-3000:]
     assert e2e.code == 0, e2e.output
     assert through > 20  # the suite's, the fuzzer's and settings-e2e's requests all went through it
+
+
+def test_a_file_that_is_not_pem_certificates_is_one_clear_line_for_every_tool(reference, tmp_path):
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("these are not certificates\n")
+    message = "is not a PEM file of certificates the TLS library can load"
+    for run, code in [(run_e2e(reference.base_url, reference, "--ca-bundle", str(not_pem)), 64),
+                      (run_e2e(reference.base_url, reference, SSL_CERT_FILE=str(not_pem)), 64),
+                      (run_suite(reference.base_url, reference, "features", "-m", "fetch", "--ca-bundle", str(not_pem)), 4),
+                      (run_restore(reference, tmp_path / "journal.json", "--ca-bundle", str(not_pem)), 64)]:
+        assert run.code == code and message in run.stderr, run.output[-3000:]
+        assert "Traceback" not in run.output
+
+
+def test_a_journal_path_that_cannot_be_a_file_is_a_usage_error_not_a_pending_restore(reference, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    journal = tmp_path / "a-file" / "journal.json"
+    e2e = run_e2e(reference.base_url, reference, journal=journal)
+    suite = run_suite(reference.base_url, reference, "features", "-m", "fetch", journal=journal)
+    assert e2e.code == 64 and "is not a folder" in e2e.stderr, e2e.output
+    assert suite.code == 4 and "is not a folder" in suite.stderr, suite.output[-3000:]
