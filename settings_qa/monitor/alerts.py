@@ -6,7 +6,7 @@ The payload is JSON that Slack and Microsoft Teams incoming webhooks take as it 
 receivers, a bot, a log). Everything in it is redacted; a webhook's URL (which holds its
 token) is registered as a secret, never stored, and named in messages by scheme and host.
 
-Delivery is one POST with a short timeout through a plain httpx client (proxies and
+Delivery is one POST with a short timeout and an overall deadline through a plain httpx client (proxies and
 SSL_CERT_FILE from the environment, as httpx reads them): a webhook is not the deployment,
 so the deployment's network policy does not apply. A 2xx is delivered; anything else is an
 error line, and the store keeps the alert for the next run.
@@ -15,6 +15,7 @@ error line, and the store keeps the alert for the next run.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -26,7 +27,8 @@ from settings_qa.monitor.record import RunRecord
 from settings_qa.monitor.state import Event
 from settings_qa.redaction import redact, redact_data, register_secret
 
-TIMEOUT = 5.0
+TIMEOUT = 5.0  # each read
+DEADLINE = 10.0  # the whole exchange
 SECRET_MIN = 12  # a shorter path or query ("/", "/hook") holds no token and would mask ordinary words
 ICONS = {"failing": "🔴", "escalated": "🚨", "recovered": "✅", "degraded": "🟡"}
 
@@ -104,8 +106,21 @@ def text(event: Event, record: RunRecord) -> str:
     return f"{icon} settings-e2e DEGRADED: {target} passes, but {slow}"
 
 
-def send(hook: Webhook, document: dict[str, Any], timeout: float = TIMEOUT) -> str | None:
-    """POST the document; None when delivered, else one line saying why not."""
+def send(hook: Webhook, document: dict[str, Any], timeout: float = TIMEOUT, deadline: float = DEADLINE) -> str | None:
+    """POST the document; None when delivered, else one line saying why not. httpx's timeout is
+    per read, so a receiver that answers a byte at a time could hold the run for ever: the whole
+    exchange gets `deadline` seconds (the POST left running in a daemon thread ends with the process)."""
+    outcome: list[str | None] = []
+    worker = threading.Thread(target=lambda: outcome.append(_post(hook, document, timeout)), daemon=True,
+                              name="settings-e2e-webhook")
+    worker.start()
+    worker.join(deadline)
+    if not outcome:
+        return f"no whole answer within {deadline:g} s"
+    return outcome[0]
+
+
+def _post(hook: Webhook, document: dict[str, Any], timeout: float) -> str | None:
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False,
                           headers={"User-Agent": f"settings-e2e/{__version__}"}) as client:

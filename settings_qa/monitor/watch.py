@@ -24,6 +24,10 @@ from settings_qa.monitor.summary import plural
 from settings_qa.redaction import redact
 
 PROG = "settings-e2e"
+# Seconds one run spends sending alerts before it leaves the rest for the next run: with the last
+# send's deadline it stays well under the claim a run holds on its deliveries (store.CLAIM_SECONDS),
+# so no other run can take and send them again meanwhile.
+SENDING_BUDGET = 60.0
 
 
 def open_history(options: WatchOptions) -> History | None:
@@ -82,10 +86,10 @@ def _deliver(record: RunRecord, options: WatchOptions, history: History, clock: 
     """Every alert of this target still waiting for one of today's webhooks, oldest first; a webhook
     that fails is not tried again in this run (its later alerts keep their order for the next)."""
     hooks = {hook.fingerprint: hook for hook in (*options.alerting, *options.escalation)}
-    notes, failed = [], set()
-    for delivery in history.claim(record.target, list(hooks), clock()):
-        if delivery.destination in failed:
-            history.release(delivery)
+    notes, failed, started = [], set(), clock()
+    for delivery in history.claim(record.target, list(hooks), started):
+        if delivery.destination in failed or clock() - started > SENDING_BUDGET:
+            history.release(delivery)  # kept, in order, for the next run
             continue
         error = alerts.send(hooks[delivery.destination], delivery.payload)
         history.delivered(delivery, error, clock())
