@@ -33,7 +33,7 @@ from typing import Callable, Iterator
 
 from contracts.models import Business, SaveResult, Token
 from settings_qa import signals
-from settings_qa.client import ApiClient
+from settings_qa.client import LOGIN_PATH, ApiClient
 from settings_qa.e2e.describe import backend_error, short_value
 from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResult, RunResult, internal_error
 from settings_qa.e2e.restore import restore
@@ -106,6 +106,9 @@ class SettingsCheck:
                     ExitCode.AUTH_FAILED,
                     f"login rejected: {backend_error(response)} (check QA_EMAIL/QA_PASSWORD)",
                 )
+            if response.status_code in (404, 405) or response.is_redirect:  # as the suite's preflight reads it
+                raise CheckFailed(ExitCode.UNAVAILABLE, f"{self.result.url}{LOGIN_PATH} is not the login: "
+                                  f"{backend_error(response)}; is --url the API's base (with its path prefix, if any)?")
             if response.status_code != 200:
                 raise CheckFailed(ExitCode.AUTH_FAILED, f"login failed: {backend_error(response)}")
             token = parse(response, Token, "login response", self.result.unnamed).access_token

@@ -179,3 +179,11 @@ def test_a_bug_of_ours_after_the_save_still_restores_and_exits_70(
     assert "exit 70 (Internal error): internal error: RuntimeError: a bug in phase 4" in run.stderr
     assert "Traceback" not in run.output
     assert not Path(os.environ["QA_RESTORE_JOURNAL"]).exists()
+
+
+def test_a_url_without_the_apis_prefix_is_not_called_an_auth_failure(fake: Fake) -> None:
+    """A typo in --url must not read "Auth failed" (the post-deploy step would recommend a rollback)."""
+    run = run_e2e("--url", fake.url + "/receptionist")
+
+    assert_one_clear_line(run, 69, f"{fake.url}/receptionist/api/auth/login is not the login", "path prefix")
+    assert fake.backend.puts == []
