@@ -187,3 +187,24 @@ def test_a_url_without_the_apis_prefix_is_not_called_an_auth_failure(fake: Fake)
 
     assert_one_clear_line(run, 69, f"{fake.url}/receptionist/api/auth/login is not the login", "path prefix")
     assert fake.backend.puts == []
+
+
+def test_a_gateway_error_on_the_restore_is_retried_like_any_restore(fake: Fake) -> None:
+    """The restore writes back a known state, so the transport may send it again after a 502 page."""
+    from starlette.responses import HTMLResponse
+
+    original, bounced = fake.backend.writable(), []
+
+    def bounce_the_first_restore(body: dict[str, Any]) -> HTMLResponse | None:
+        if all(body.get(name) == value for name, value in original.items() if name in body) and not bounced:
+            bounced.append(body)
+            return HTMLResponse("<html><title>502 Bad Gateway</title></html>", status_code=502)
+        return None
+
+    fake.backend.put_hook = bounce_the_first_restore
+    run = run_e2e("--url", fake.url)
+
+    assert bounced, "the restore was never sent"
+    assert run.code == 0, run.output
+    assert "RESTORE ORIGINAL SETTINGS - ✅ PASS" in run.stdout
+    assert fake.backend.writable() == original
