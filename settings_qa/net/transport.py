@@ -34,6 +34,7 @@ from urllib3 import HTTPResponse
 from settings_qa import __version__
 from settings_qa.net import events
 from settings_qa.net.events import NetworkEvent
+from settings_qa.redaction import register_secret
 from settings_qa.net.pacing import Pacer
 from settings_qa.net.policy import (
     GATEWAY_STATUSES, SAFE_EXTENSION, NetworkFailure, NetworkPolicy, OutcomeUnknown, Verdict, WaitTooLong, is_safe,
@@ -226,6 +227,9 @@ def network_transports(ctx: NetworkContext) -> tuple[httpx.BaseTransport, dict[s
     verify = ssl_context(ctx.ca_bundle)
     mounts: dict[str, httpx.BaseTransport | None] = {}
     for pattern, proxy in get_environment_proxies().items():
+        if proxy is not None and httpx.URL(proxy).password:  # user:password@ of a proxy: never in a message
+            register_secret(httpx.URL(proxy).password)
+            register_secret(httpx.URL(proxy).userinfo.decode("ascii", "replace").partition(":")[2])  # as written
         mounts[pattern] = None if proxy is None else PolicyTransport(
             httpx.HTTPTransport(verify=verify, trust_env=True, proxy=proxy))
     return PolicyTransport(httpx.HTTPTransport(verify=verify, trust_env=True)), mounts

@@ -243,3 +243,12 @@ def test_the_run_total_read_by_another_worker_never_goes_back(tmp_path) -> None:
     assert seen and min(seen) >= 1.0
     assert all(later >= earlier for earlier, later in zip(seen, seen[1:]))
     assert ledger.total() == 301.0
+
+
+def test_a_proxy_password_from_the_environment_is_never_shown(slept, monkeypatch) -> None:
+    from settings_qa.redaction import redact
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://qa-user:pr%40xy-secret-41@proxy.example.test:3128")
+    transport.build_client("https://deployment.test", timeout=5).close()
+    shown = redact("ProxyError via http://qa-user:pr%40xy-secret-41@proxy.example.test:3128 (pr@xy-secret-41)")
+    assert "xy-secret-41" not in shown
