@@ -52,7 +52,9 @@ def settle(entry: Entry, client: ApiClient, password: str, *, dry_run: bool = Fa
     try:
         login = client.login(entry.email, password)
         if login.status_code != 200:
-            result.error = f"the login answered HTTP {login.status_code}"
+            result.error = f"the login answered HTTP {login.status_code}" + (
+                f" (check the password paired with {entry.email}: QA_PASSWORD, or _2, _NO_BUSINESS)"
+                if login.status_code == 401 else "")
             return result
         token = login.json()["access_token"]
         now = _read(client, token)
@@ -75,7 +77,7 @@ def settle(entry: Entry, client: ApiClient, password: str, *, dry_run: bool = Fa
             result.error = "the account changed again after it was put back"
             return result
         result.verified = True
-    except (httpx.HTTPError, KeyError, ValueError) as exc:
+    except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:  # TypeError: a login body of another shape
         result.error = " ".join(str(exc).split()) or type(exc).__name__
     return result
 
