@@ -38,6 +38,7 @@ from settings_qa.e2e.describe import backend_error, short_value
 from settings_qa.e2e.outcome import CheckFailed, ExitCode, FieldCheck, PhaseResult, RunResult, internal_error
 from settings_qa.e2e.restore import restore
 from settings_qa.e2e.values import marker_values
+from settings_qa.journal import JournalPending
 from settings_qa.e2e.wire import call, check_jwt_claims, parse
 from settings_qa.net.events import NetworkEvent, record
 from settings_qa.net.policy import GATEWAY_STATUSES, NetworkFailure, OutcomeUnknown
@@ -83,6 +84,8 @@ class SettingsCheck:
             self.result.code, self.result.reason = failure.code, failure.reason
         except KeyboardInterrupt:
             self.result.code, self.result.reason = ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"
+        except JournalPending as pending:  # another run journaled this account between our check and phase 3
+            self.result.code, self.result.reason = ExitCode.RESTORE_PENDING, str(pending)
         except Exception as exc:  # noqa: BLE001 - a bug of ours mid-run must not leave the deployment changed
             self.result.code, self.result.reason = ExitCode.INTERNAL, internal_error(exc)
         if self.written and token is not None and original is not None:

@@ -208,3 +208,19 @@ def test_a_gateway_error_on_the_restore_is_retried_like_any_restore(fake: Fake) 
     assert run.code == 0, run.output
     assert "RESTORE ORIGINAL SETTINGS - ✅ PASS" in run.stdout
     assert fake.backend.writable() == original
+
+
+def test_an_entry_another_run_journaled_meanwhile_stops_phase_3_with_75(
+    fake: Fake, run_in_process: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from settings_qa.journal import Journal, JournalPending
+
+    def taken(self: Journal, base_url: str, email: str, found: dict[str, Any]) -> bool:
+        raise JournalPending("another run is writing to this account (a test's own words)")
+
+    monkeypatch.setattr(Journal, "ensure", taken)
+    run = run_in_process("--url", fake.url)
+
+    assert run.code == 75, run.output
+    assert "another run is writing to this account" in run.stderr and "Traceback" not in run.output
+    assert fake.backend.puts == []
