@@ -17,7 +17,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1400 } });
   page.on("pageerror", (error) => seen.errors.push(String(error)));
   await page.goto(pathToFileURL(indexHtml).href);
-  await page.getByText(path[0], { exact: true }).first().waitFor({ timeout: 15000 });
+  await page.getByText(path[0], { exact: true }).first().waitFor({ timeout: 60000 }); // a report of several MB, on a machine busy with other tests
   seen.home = await page.locator("body").innerText();
   for (const node of path) await page.getByText(node, { exact: true }).first().click();
   await page.waitForTimeout(500);
@@ -31,7 +31,7 @@ try {
   await attachment.scrollIntoViewIfNeeded();
   await attachment.click();
   const content = page.getByText(/HTTP \d{3} +\(\d+ ms\)/).first();
-  await content.waitFor({ timeout: 10000 });
+  await content.waitFor({ timeout: 30000 });
   seen.attachment = await content.innerText();
   await page.getByText(seen.steps[0]).first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshot });

@@ -30,7 +30,7 @@ def test_browser_shows_scenario_steps_and_an_attachment(report_run, chromium, tm
     done = subprocess.run(
         ["node", "tests/reports/browse_report.mjs", str(report_run.report / "index.html"), str(shot),
          SCENARIO_PATH, "PUT /api/business/me -> 200"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env={"CHROMIUM": chromium, "PATH": "/usr/bin:/bin"})
+        cwd=ROOT, capture_output=True, text=True, timeout=240, env={"CHROMIUM": chromium, "PATH": "/usr/bin:/bin"})
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["errors"] == [], seen["errors"]
     for layer in ("Gherkin scenarios", "API contract", "Import smoke"):
