@@ -265,5 +265,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `settings-e2e history | head`: the reader has what it wanted
         return stdout_gone()
     except Exception as exc:  # noqa: BLE001 - the last guard: one line instead of a traceback
-        print(f"{PROG}: internal error: {type(exc).__name__}: {redact(exc)}", file=sys.stderr)
+        print(f"{PROG}: {redact(internal_error(exc))}", file=sys.stderr)
         return int(ExitCode.INTERNAL)
